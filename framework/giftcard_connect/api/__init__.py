@@ -1,0 +1,11 @@
+"""The HTTP layer: validate input, call the money flow, render the result."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import giftcard, health, operations
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(giftcard.bp)
+    app.register_blueprint(operations.bp)

@@ -1,0 +1,44 @@
+"""Request bodies, validated with marshmallow: the one source of truth for their shape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+
+from ..errors import ApiError
+
+
+class StrippedString(fields.String):
+    """A string with surrounding whitespace removed (codes are often pasted)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class GiftCardSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    code = StrippedString(required=True, validate=validate.Length(min=1, max=128))
+    pin = StrippedString(load_default=None, allow_none=True, validate=validate.Length(max=64))
+
+    @pre_load
+    def _empty_pin_is_none(self, data, **kwargs):
+        if isinstance(data, dict) and data.get("pin") == "":
+            data = {**data, "pin": None}
+        return data
+
+
+def load_json(schema: Schema) -> dict[str, Any]:
+    """Parse the request body as a JSON object and validate it, or raise a 400."""
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "InvalidJsonInput", "Request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "InvalidJsonInput", "Request body must be a JSON object.")
+    return schema.load(body)

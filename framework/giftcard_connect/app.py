@@ -1,0 +1,104 @@
+"""The Flask application factory of the processor."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from typing import Any, Mapping
+
+import requests
+from flask import Flask, g, has_request_context, request
+
+from .api import register_blueprints
+from .api.errors import register_error_handlers
+from .auth.session import SessionVerifier
+from .commercetools import CommercetoolsClient
+from .config import Settings
+from .errors import ConfigurationError
+from .models import ProviderContext
+from .plugins import get_plugin_manager
+from .provider import Provider
+from .runtime import Runtime
+
+CORRELATION_HEADER = "X-Correlation-ID"
+CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:/-]{1,128}$")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the processor.
+
+    ``config`` may hold ``SETTINGS`` (a ready Settings), environment-style overrides
+    (``CTP_*``, ``GIFTCARD_*``) read on top of the environment, ``PLUGINS`` (name → plugin
+    object, registered before installed ones), ``LOAD_ENTRYPOINTS`` and ``TESTING``.
+    """
+    config = dict(config or {})
+    settings = config.get("SETTINGS") or Settings.from_env(
+        {**os.environ, **{k: v for k, v in config.items() if isinstance(v, str)}}
+    )
+    app = Flask(__name__)
+    app.config.update(
+        TESTING=bool(config.get("TESTING")),
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+    )
+
+    pm = get_plugin_manager(
+        settings.provider,
+        config.get("PLUGINS"),
+        load_entrypoints=config.get("LOAD_ENTRYPOINTS", True),
+    )
+    provider_http = requests.Session()
+
+    def provider_context() -> ProviderContext:
+        return ProviderContext(
+            config=settings.provider_config,
+            http=provider_http,
+            timeout=(settings.provider_connect_timeout, settings.provider_read_timeout),
+            currency=settings.currency,
+            correlation_id=g.get("correlation_id") if has_request_context() else None,
+        )
+
+    provider = Provider(pm, settings.provider, provider_context)
+    if settings.currency not in provider.info.currencies:
+        raise ConfigurationError(
+            f"provider {settings.provider!r} does not support {settings.currency}; "
+            f"it supports {', '.join(provider.info.currencies)}"
+        )
+    commercetools = CommercetoolsClient(
+        project_key=settings.project_key,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        auth_url=settings.auth_url,
+        api_url=settings.api_url,
+        session_url=settings.session_url,
+        timeout=(settings.ctp_connect_timeout, settings.ctp_read_timeout),
+        correlation_id=lambda: g.get("correlation_id") if has_request_context() else None,
+    )
+    app.extensions["giftcard_connect"] = Runtime(
+        settings=settings,
+        provider=provider,
+        commercetools=commercetools,
+        sessions=SessionVerifier(commercetools, ttl=settings.session_cache_ttl),
+    )
+    app.extensions["giftcard_connect_plugins"] = pm
+
+    _init_correlation_id(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def _init_correlation_id(app: Flask) -> None:
+    """Take the caller's correlation id (or make one) and echo it on every response."""
+
+    @app.before_request
+    def take_correlation_id():
+        given = request.headers.get(CORRELATION_HEADER, "")
+        g.correlation_id = given if CORRELATION_ID.match(given) else str(uuid.uuid4())
+
+    @app.after_request
+    def echo_correlation_id(response):
+        if "correlation_id" in g:
+            response.headers[CORRELATION_HEADER] = g.correlation_id
+        return response

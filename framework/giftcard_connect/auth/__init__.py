@@ -1,0 +1,1 @@
+"""Authentication of the processor's callers: one module per scheme."""

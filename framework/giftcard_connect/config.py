@@ -1,0 +1,95 @@
+"""Settings from the environment (and an optional ``.env``), validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from dotenv import dotenv_values
+
+from .errors import ConfigurationError
+
+DEFAULT_SESSION_URL = "https://session.europe-west1.gcp.commercetools.com/"
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processor needs; secrets are hidden from ``repr``."""
+
+    project_key: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    auth_url: str
+    api_url: str
+    session_url: str
+    provider: str
+    currency: str
+    jwks_url: str | None = None
+    jwt_issuer: str | None = None
+    payment_interface: str | None = None
+    provider_config: Mapping[str, str] = field(default_factory=dict, repr=False)
+    provider_connect_timeout: float = 3.05
+    provider_read_timeout: float = 10.0
+    ctp_connect_timeout: float = 3.05
+    ctp_read_timeout: float = 10.0
+    session_cache_ttl: float = 10.0
+    max_body_bytes: int = 16 * 1024
+    log_format: str = "json"
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, dotenv_path: str | None = ".env"
+    ) -> "Settings":
+        """Read settings; ``environ`` wins over ``.env``. Refuse to start on missing values."""
+        env: dict[str, Any] = {}
+        if dotenv_path and os.path.exists(dotenv_path):
+            env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        env.update(os.environ if environ is None else environ)
+
+        required = {
+            "CTP_PROJECT_KEY": "project_key",
+            "CTP_CLIENT_ID": "client_id",
+            "CTP_CLIENT_SECRET": "client_secret",
+            "CTP_AUTH_URL": "auth_url",
+            "CTP_API_URL": "api_url",
+            "GIFTCARD_PROVIDER": "provider",
+            "GIFTCARD_CURRENCY": "currency",
+        }
+        missing = [name for name in required if not env.get(name)]
+        if missing:
+            raise ConfigurationError("missing required settings: " + ", ".join(missing))
+        provider = env["GIFTCARD_PROVIDER"]
+        currency = env["GIFTCARD_CURRENCY"].upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise ConfigurationError(f"GIFTCARD_CURRENCY must be an ISO 4217 code, got {currency!r}")
+        prefix = f"GIFTCARD_{provider.upper().replace('-', '_')}_"
+        return cls(
+            **{attr: env[name] for name, attr in required.items() if attr != "currency"},
+            currency=currency,
+            session_url=env.get("CTP_SESSION_URL") or DEFAULT_SESSION_URL,
+            jwks_url=env.get("CTP_JWKS_URL") or None,
+            jwt_issuer=env.get("CTP_JWT_ISSUER") or None,
+            payment_interface=env.get("GIFTCARD_PAYMENT_INTERFACE") or None,
+            provider_config={k[len(prefix):]: v for k, v in env.items() if k.startswith(prefix)},
+            provider_connect_timeout=_number(env, "GIFTCARD_PROVIDER_CONNECT_TIMEOUT", 3.05),
+            provider_read_timeout=_number(env, "GIFTCARD_PROVIDER_TIMEOUT", 10.0),
+            ctp_connect_timeout=_number(env, "CTP_CONNECT_TIMEOUT", 3.05),
+            ctp_read_timeout=_number(env, "CTP_TIMEOUT", 10.0),
+            session_cache_ttl=_number(env, "GIFTCARD_SESSION_CACHE_TTL", 10.0),
+            max_body_bytes=int(_number(env, "GIFTCARD_MAX_BODY_BYTES", 16 * 1024)),
+            log_format=env.get("GIFTCARD_LOG_FORMAT", "json"),
+        )

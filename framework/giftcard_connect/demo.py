@@ -1,0 +1,200 @@
+"""The local demo: emulator, mock provider and processor on loopback, with a ready session."""
+
+from __future__ import annotations
+
+import secrets
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from .app import create_app
+from .commercetools import CommercetoolsClient
+from .emulator import create_app as create_emulator_app
+from .errors import ConfigurationError
+from .servers import BackgroundServer
+
+PROCESSOR_SCOPES = (
+    "manage_payments",
+    "manage_orders",
+    "view_sessions",
+    "view_api_clients",
+    "manage_checkout_payment_intents",
+    "introspect_oauth_tokens",
+)
+DEMO_CART_ITEMS = (
+    ("Loose-leaf tea, 250 g", 1450, 2),
+    ("Ceramic teapot", 3100, 1),
+)
+
+
+@dataclass
+class DemoStack:
+    """The running demo: its servers and what a person needs to use it."""
+
+    servers: list[BackgroundServer]
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        for server in reversed(self.servers):
+            server.stop()
+
+
+def _mock_provider_app():
+    try:
+        from giftcard_connect_mock.service import create_app as create_mock_app
+    except ImportError:
+        raise ConfigurationError(
+            "the demo needs the mock provider: pip install giftcard-connect-mock"
+        ) from None
+    return create_mock_app()
+
+
+def start_demo(
+    *,
+    host: str = "127.0.0.1",
+    emulator_port: int = 0,
+    provider_port: int = 0,
+    processor_port: int = 0,
+    project_key: str = "demo",
+    currency: str = "EUR",
+) -> DemoStack:
+    """Start the three services, then create a demo cart and a Checkout session."""
+    merchant = {"clientId": "merchant", "secret": secrets.token_urlsafe(24)}
+    processor = {"clientId": "processor", "secret": secrets.token_urlsafe(24)}
+    emulator_app = create_emulator_app(
+        {
+            "PROJECT_KEY": project_key,
+            "CLIENTS": {
+                merchant["clientId"]: {
+                    "secret": merchant["secret"],
+                    "scope": f"manage_project:{project_key}",
+                },
+                processor["clientId"]: {
+                    "secret": processor["secret"],
+                    "scope": " ".join(f"{s}:{project_key}" for s in PROCESSOR_SCOPES),
+                },
+            },
+        }
+    )
+    stack = DemoStack(servers=[])
+    try:
+        emulator = BackgroundServer(emulator_app, host, emulator_port, "emulator").start()
+        stack.servers.append(emulator)
+        provider = BackgroundServer(_mock_provider_app(), host, provider_port, "mock-provider")
+        stack.servers.append(provider.start())
+        processor_app = create_app(
+            {
+                "CTP_PROJECT_KEY": project_key,
+                "CTP_CLIENT_ID": processor["clientId"],
+                "CTP_CLIENT_SECRET": processor["secret"],
+                "CTP_AUTH_URL": emulator.url,
+                "CTP_API_URL": emulator.url,
+                "CTP_SESSION_URL": emulator.url + "/",
+                "CTP_JWKS_URL": emulator.url + "/.well-known/jwks.json",
+                "CTP_JWT_ISSUER": emulator.url,
+                "GIFTCARD_PROVIDER": "mock",
+                "GIFTCARD_CURRENCY": currency,
+                "GIFTCARD_MOCK_URL": provider.url,
+            }
+        )
+        processor_server = BackgroundServer(processor_app, host, processor_port, "processor")
+        stack.servers.append(processor_server.start())
+        stack.info = _create_checkout(
+            emulator.url, project_key, merchant, currency, processor_server.url
+        )
+        stack.info.update(
+            emulatorUrl=emulator.url,
+            providerUrl=provider.url,
+            processorUrl=processor_server.url,
+            projectKey=project_key,
+            clientId=merchant["clientId"],
+            clientSecret=merchant["secret"],
+            currency=currency,
+        )
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def _create_checkout(emulator_url, project_key, merchant, currency, processor_url) -> dict:
+    """What commercetools Checkout does before loading the Enabler: a cart and a session."""
+    client = CommercetoolsClient(
+        project_key=project_key,
+        client_id=merchant["clientId"],
+        client_secret=merchant["secret"],
+        auth_url=emulator_url,
+        api_url=emulator_url,
+        session_url=emulator_url,
+    )
+    cart = client.create_cart(
+        {
+            "currency": currency,
+            "anonymousId": "demo-shopper",
+            "customLineItems": [
+                {
+                    "name": {"en": name},
+                    "money": {"centAmount": price, "currencyCode": currency},
+                    "quantity": quantity,
+                    "slug": f"item-{index}",
+                }
+                for index, (name, price, quantity) in enumerate(DEMO_CART_ITEMS)
+            ],
+        }
+    )
+    session = client.create_session(
+        cart["id"],
+        {
+            "processorUrl": processor_url,
+            "paymentInterface": "mock",
+            "allowedPaymentMethods": ["giftcard"],
+        },
+    )
+    return {
+        "cartId": cart["id"],
+        "cartTotal": cart["totalPrice"],
+        "sessionId": session["id"],
+    }
+
+
+def walkthrough(info: dict[str, Any]) -> str:
+    """Copy-paste curl commands against the running demo."""
+    url, session = info["processorUrl"], info["sessionId"]
+    currency = info["currency"]
+
+    def post(path: str, body: str) -> str:
+        return (
+            f"curl -s -X POST {url}{path} -H 'Content-Type: application/json' "
+            f"-H 'X-Session-Id: {session}' -d {shlex.quote(body)}"
+        )
+
+    return "\n".join(
+        [
+            "# What the Enabler needs to know (PIN field, currency):",
+            f"curl -s {url}/operations/config -H 'X-Session-Id: {session}'",
+            "# Balance of a valid card (magic code Valid-<cents>-<currency>):",
+            post("/balance", f'{{"code":"Valid-5000-{currency}"}}'),
+            "# An expired card:",
+            post("/balance", '{"code":"Expired"}'),
+        ]
+    )
+
+
+def describe(info: dict[str, Any]) -> str:
+    """The demo's banner: URLs, credentials, ids, then the walkthrough."""
+    total = info["cartTotal"]
+    lines = [
+        "giftcard-connect demo is running (Ctrl-C stops it)",
+        f"  processor:      {info['processorUrl']}",
+        f"  mock provider:  {info['providerUrl']}",
+        f"  commercetools:  {info['emulatorUrl']} (emulator)",
+        f"  project key:    {info['projectKey']}",
+        f"  client id:      {info['clientId']}",
+        f"  client secret:  {info['clientSecret']}",
+        f"  cart id:        {info['cartId']} "
+        f"(total {total['centAmount']} {total['currencyCode']} in cents)",
+        f"  session id:     {info['sessionId']}",
+        "",
+        walkthrough(info),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""The ``mock`` provider plugin: giftcard-connect's hooks implemented against the mock service.
+
+Settings come from ``context.config`` (``GIFTCARD_MOCK_<NAME>`` without the prefix):
+``URL`` (required) and ``API_KEY`` (optional).
+"""
+
+from __future__ import annotations
+
+import os
+
+from giftcard_connect import (
+    Balance,
+    Cancellation,
+    ConfigurationError,
+    GiftCard,
+    HealthCheck,
+    Money,
+    ProviderContext,
+    ProviderInfo,
+    Redemption,
+    VoidResult,
+    hookimpl,
+)
+
+from .client import MockProviderClient
+
+DEFAULT_CURRENCIES = ("EUR", "USD", "GBP", "CZK")
+HEALTH_CHECK_NAME = "mock provider API"
+
+
+def _client(context: ProviderContext) -> MockProviderClient:
+    url = context.config.get("URL")
+    if not url:
+        raise ConfigurationError(
+            "GIFTCARD_MOCK_URL is not set: the mock provider's base URL, "
+            "e.g. http://127.0.0.1:8081 (start one with `giftcard-connect-mock`)"
+        )
+    return MockProviderClient(
+        url,
+        http=context.http,
+        timeout=context.timeout,
+        api_key=context.config.get("API_KEY") or None,
+    )
+
+
+def _currencies() -> tuple[str, ...]:
+    """``GIFTCARD_MOCK_CURRENCIES`` (comma-separated), read here because this hook has no context."""
+    configured = os.environ.get("GIFTCARD_MOCK_CURRENCIES", "")
+    currencies = tuple(code.strip().upper() for code in configured.split(",") if code.strip())
+    return currencies or DEFAULT_CURRENCIES
+
+
+@hookimpl
+def giftcard_provider_info() -> ProviderInfo:
+    return ProviderInfo(
+        name="mock",
+        currencies=_currencies(),
+        pin="optional",
+        supports_partial_cancel=True,
+        display_name="Mock gift card",
+    )
+
+
+@hookimpl
+def giftcard_balance(card: GiftCard, context: ProviderContext) -> Balance:
+    return _client(context).balance(card, context.currency)
+
+
+@hookimpl
+def giftcard_redeem(
+    card: GiftCard, amount: Money, reference: str, context: ProviderContext
+) -> Redemption:
+    return _client(context).redeem(card, amount, reference)
+
+
+@hookimpl
+def giftcard_cancel(
+    redemption_id: str, amount: Money, reference: str, context: ProviderContext
+) -> Cancellation:
+    return _client(context).cancel(redemption_id, amount, reference)
+
+
+@hookimpl
+def giftcard_void(reference: str, context: ProviderContext) -> VoidResult:
+    return _client(context).void(reference)
+
+
+@hookimpl
+def giftcard_health(context: ProviderContext) -> HealthCheck:
+    """DOWN, not an exception, when unreachable or unconfigured: the status page must render."""
+    try:
+        up = _client(context).health()
+    except ConfigurationError:
+        up = False
+    return HealthCheck(name=HEALTH_CHECK_NAME, status="UP" if up else "DOWN")

@@ -1,0 +1,202 @@
+"""Shared fixtures: a real emulator and mock provider on loopback, and processors for them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from giftcard_connect import GiftCardError, hookimpl
+from giftcard_connect.app import create_app
+from giftcard_connect.commercetools import CommercetoolsClient
+from giftcard_connect.emulator import create_app as create_emulator_app
+from giftcard_connect.models import Balance, HealthCheck, Money, ProviderInfo
+from giftcard_connect.servers import BackgroundServer
+from giftcard_connect_mock.service import create_app as create_mock_app
+
+PROJECT_KEY = "test"
+MERCHANT = ("merchant", "merchant-secret")
+PROCESSOR = ("processor", "processor-secret")
+PROCESSOR_SCOPES = "manage_payments view_sessions manage_orders introspect_oauth_tokens"
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    app = create_emulator_app(
+        {
+            "PROJECT_KEY": PROJECT_KEY,
+            "CLIENTS": {
+                MERCHANT[0]: {"secret": MERCHANT[1], "scope": f"manage_project:{PROJECT_KEY}"},
+                PROCESSOR[0]: {
+                    "secret": PROCESSOR[1],
+                    "scope": " ".join(f"{s}:{PROJECT_KEY}" for s in PROCESSOR_SCOPES.split()),
+                },
+            },
+        }
+    )
+    with BackgroundServer(app, name="emulator") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def mock_provider():
+    with BackgroundServer(create_mock_app(), name="mock-provider") as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _reset_services(request):
+    """Each test starts with empty stores and no faults in whatever services it uses."""
+    if "emulator" in request.fixturenames:
+        url = request.getfixturevalue("emulator").url
+        requests.post(f"{url}/_emulator/reset", timeout=5).raise_for_status()
+        requests.delete(f"{url}/_emulator/faults", timeout=5).raise_for_status()
+    if "mock_provider" in request.fixturenames:
+        url = request.getfixturevalue("mock_provider").url
+        requests.post(f"{url}/_admin/reset", timeout=5).raise_for_status()
+        requests.delete(f"{url}/_admin/faults", timeout=5).raise_for_status()
+
+
+def processor_config(emulator_url: str, **overrides) -> dict:
+    return {
+        "CTP_PROJECT_KEY": PROJECT_KEY,
+        "CTP_CLIENT_ID": PROCESSOR[0],
+        "CTP_CLIENT_SECRET": PROCESSOR[1],
+        "CTP_AUTH_URL": emulator_url,
+        "CTP_API_URL": emulator_url,
+        "CTP_SESSION_URL": emulator_url + "/",
+        "GIFTCARD_CURRENCY": "EUR",
+        "GIFTCARD_PROVIDER": "mock",
+        "GIFTCARD_PROVIDER_TIMEOUT": "2",
+        "CTP_TIMEOUT": "2",
+        "TESTING": True,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def merchant(emulator) -> CommercetoolsClient:
+    """commercetools as the merchant (and Checkout) sees it."""
+    return CommercetoolsClient(
+        project_key=PROJECT_KEY,
+        client_id=MERCHANT[0],
+        client_secret=MERCHANT[1],
+        auth_url=emulator.url,
+        api_url=emulator.url,
+        session_url=emulator.url,
+    )
+
+
+@dataclass
+class Checkout:
+    """Creates carts and sessions, as commercetools Checkout does before the Enabler loads."""
+
+    merchant: CommercetoolsClient
+
+    def cart(self, cent_amount: int = 10_000, currency: str = "EUR") -> dict:
+        return self.merchant.create_cart(
+            {
+                "currency": currency,
+                "anonymousId": "shopper-1",
+                "customLineItems": [
+                    {
+                        "name": {"en": "Teapot"},
+                        "money": {"centAmount": cent_amount, "currencyCode": currency},
+                        "quantity": 1,
+                        "slug": "teapot",
+                    }
+                ],
+            }
+        )
+
+    def session(self, cart: dict | None = None, **metadata) -> str:
+        cart = cart or self.cart()
+        body = self.merchant.create_session(
+            cart["id"], {"paymentInterface": "mock", "allowedPaymentMethods": ["giftcard"], **metadata}
+        )
+        return body["id"]
+
+
+@pytest.fixture
+def checkout(merchant) -> Checkout:
+    return Checkout(merchant)
+
+
+@pytest.fixture
+def processor(emulator, mock_provider):
+    """A processor with the mock provider, served over loopback HTTP."""
+    app = create_app(processor_config(emulator.url, GIFTCARD_MOCK_URL=mock_provider.url))
+    with BackgroundServer(app, name="processor") as server:
+        yield server
+
+
+class FakeProvider:
+    """A scripted provider plugin: set ``balance_result`` to a Balance or an exception."""
+
+    def __init__(self):
+        self.balance_result: Balance | Exception = Balance(Money(5000, "EUR"))
+        self.calls: list[tuple[str, dict]] = []
+
+    @hookimpl
+    def giftcard_provider_info(self):
+        return ProviderInfo(name="fake", currencies=("EUR", "USD"), pin="required")
+
+    @hookimpl
+    def giftcard_balance(self, card, context):
+        self.calls.append(("balance", {"card": card, "context": context}))
+        if isinstance(self.balance_result, Exception):
+            raise self.balance_result
+        return self.balance_result
+
+    @hookimpl
+    def giftcard_redeem(self, card, amount, reference, context):
+        raise GiftCardError("Invalid", "NotScripted", "redeem is not scripted")
+
+    @hookimpl
+    def giftcard_cancel(self, redemption_id, amount, reference, context):
+        raise GiftCardError("Invalid", "NotScripted", "cancel is not scripted")
+
+    @hookimpl
+    def giftcard_void(self, reference, context):
+        raise GiftCardError("Invalid", "NotScripted", "void is not scripted")
+
+    @hookimpl
+    def giftcard_health(self, context):
+        return HealthCheck(name="fake", status="UP")
+
+
+@pytest.fixture
+def fake_provider() -> FakeProvider:
+    return FakeProvider()
+
+
+@pytest.fixture
+def app(emulator, fake_provider):
+    """A processor whose provider is the scripted ``fake_provider``."""
+    return create_app(
+        processor_config(
+            emulator.url,
+            GIFTCARD_PROVIDER="fake",
+            PLUGINS={"fake": fake_provider},
+            LOAD_ENTRYPOINTS=False,
+        )
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def pm(app):
+    return app.extensions["giftcard_connect_plugins"]
+
+
+@pytest.fixture
+def all_logs(caplog):
+    """Every log record of the test, at every level, for secret-leak assertions."""
+    caplog.set_level(logging.DEBUG)
+    return caplog

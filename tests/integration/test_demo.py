@@ -1,0 +1,72 @@
+"""The demo command end to end: a subprocess, its info file, and its printed curl walkthrough."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+
+@pytest.fixture
+def demo(tmp_path):
+    info_file = tmp_path / "demo.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "giftcard_connect.cli", "demo", "--info-file", str(info_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 30
+    while not info_file.exists() or not info_file.read_text().strip().endswith("}"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            output = process.stdout.read()
+            process.wait(10)
+            process.stdout.close()
+            pytest.fail("demo did not start:\n" + output)
+        time.sleep(0.1)
+    yield process, json.loads(info_file.read_text())
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
+    process.stdout.close()
+
+
+def test_demo_info_file_describes_running_stack(demo):
+    _, info = demo
+    for key in ("processorUrl", "providerUrl", "emulatorUrl", "projectKey", "clientId",
+                "clientSecret", "cartId", "sessionId"):
+        assert info[key], key
+    assert requests.get(info["processorUrl"] + "/healthz", timeout=5).json() == {"status": "ok"}
+
+
+def test_demo_curl_walkthrough_returns_valid_balance(demo):
+    process, info = demo
+    # The banner is printed after the info file is written: wait for the walkthrough.
+    lines = []
+    while not any(line.startswith("# An expired card") for line in lines):
+        lines.append(process.stdout.readline())
+    commands = [line for line in lines if line.startswith("curl ")]
+    outputs = [
+        subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=30).stdout
+        for command in commands
+    ]
+    assert json.loads(outputs[0])["currency"] == "EUR"
+    assert json.loads(outputs[1]) == {
+        "status": {"state": "Valid"},
+        "amount": {"centAmount": 5000, "currencyCode": "EUR"},
+    }
+
+
+def test_demo_stops_cleanly_on_ctrl_c(demo):
+    process, info = demo
+    process.send_signal(signal.SIGINT)
+    assert process.wait(15) == 0
+    assert "demo stopped" in process.stdout.read()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(info["processorUrl"] + "/healthz", timeout=2)

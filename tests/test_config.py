@@ -1,0 +1,54 @@
+import pytest
+
+from giftcard_connect.config import DEFAULT_SESSION_URL, Settings
+from giftcard_connect.errors import ConfigurationError
+
+BASE = {
+    "CTP_PROJECT_KEY": "demo",
+    "CTP_CLIENT_ID": "id",
+    "CTP_CLIENT_SECRET": "very-secret-value",
+    "CTP_AUTH_URL": "https://auth.example",
+    "CTP_API_URL": "https://api.example",
+    "GIFTCARD_PROVIDER": "acme-cards",
+    "GIFTCARD_CURRENCY": "eur",
+}
+
+
+def test_settings_missing_variables_are_all_named():
+    with pytest.raises(ConfigurationError) as info:
+        Settings.from_env({"CTP_PROJECT_KEY": "demo"}, dotenv_path=None)
+    for name in ("CTP_CLIENT_ID", "CTP_CLIENT_SECRET", "GIFTCARD_PROVIDER", "GIFTCARD_CURRENCY"):
+        assert name in str(info.value)
+
+
+def test_settings_defaults_and_provider_config():
+    settings = Settings.from_env(
+        {**BASE, "GIFTCARD_ACME_CARDS_API_KEY": "k", "GIFTCARD_OTHER_X": "y"}, dotenv_path=None
+    )
+    assert settings.currency == "EUR"
+    assert settings.session_url == DEFAULT_SESSION_URL
+    assert dict(settings.provider_config) == {"API_KEY": "k"}
+
+
+def test_settings_repr_hides_secrets():
+    settings = Settings.from_env({**BASE, "GIFTCARD_ACME_CARDS_API_KEY": "prov-key"}, dotenv_path=None)
+    assert "very-secret-value" not in repr(settings)
+    assert "prov-key" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("GIFTCARD_CURRENCY", "EURO"), ("GIFTCARD_PROVIDER_TIMEOUT", "soon"), ("CTP_TIMEOUT", "-1")],
+)
+def test_settings_bad_values_name_the_variable(name, value):
+    with pytest.raises(ConfigurationError, match=name):
+        Settings.from_env({**BASE, name: value}, dotenv_path=None)
+
+
+def test_settings_read_dotenv_under_environment(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("CTP_CLIENT_SECRET=from-dotenv\nCTP_API_URL=https://dotenv.example\n")
+    env = {k: v for k, v in BASE.items() if k != "CTP_CLIENT_SECRET"}
+    settings = Settings.from_env(env, dotenv_path=str(dotenv))
+    assert settings.client_secret == "from-dotenv"
+    assert settings.api_url == "https://api.example"

@@ -140,7 +140,7 @@ class FakeProvider:
         self.calls: list[tuple[str, dict]] = []
 
     @hookimpl
-    def giftcard_provider_info(self):
+    def giftcard_provider_info(self, config):
         return ProviderInfo(name="fake", currencies=("EUR", "USD"), pin="required")
 
     @hookimpl

@@ -59,7 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             correlation_id=g.get("correlation_id") if has_request_context() else None,
         )
 
-    provider = Provider(pm, settings.provider, provider_context)
+    provider = Provider(pm, settings.provider, settings.provider_config, provider_context)
     if settings.currency not in provider.info.currencies:
         raise ConfigurationError(
             f"provider {settings.provider!r} does not support {settings.currency}; "

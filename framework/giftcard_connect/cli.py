@@ -64,19 +64,25 @@ def plugins():
 @click.option("--project-key", default="demo", show_default=True)
 @click.option("--client-id", default="admin", show_default=True)
 @click.option("--client-secret", default=None, help="Default: a random one, printed.")
-def emulator(host, port, project_key, client_id, client_secret):
+@click.option("--fault", "faults", multiple=True, metavar="JSON",
+              help='Inject a fault, e.g. \'{"route": "*", "status": 503, "probability": 0.1}\'.')
+def emulator(host, port, project_key, client_id, client_secret, faults):
     """Run the local commercetools emulator alone."""
     from werkzeug.serving import run_simple
 
     from .emulator import create_app as create_emulator_app
 
     secret = client_secret or secrets.token_urlsafe(24)
-    app = create_emulator_app(
-        {
-            "PROJECT_KEY": project_key,
-            "CLIENTS": {client_id: {"secret": secret, "scope": f"manage_project:{project_key}"}},
-        }
-    )
+    try:
+        app = create_emulator_app(
+            {
+                "PROJECT_KEY": project_key,
+                "CLIENTS": {client_id: {"secret": secret, "scope": f"manage_project:{project_key}"}},
+                "FAULTS": [json.loads(fault) for fault in faults],
+            }
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fault") from None
     click.echo(f"commercetools emulator on http://{host}:{port}, project {project_key}")
     click.echo(f"client id {client_id}, client secret {secret} (scope manage_project:{project_key})")
     run_simple(host, port, app, threaded=True)

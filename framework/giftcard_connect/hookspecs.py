@@ -7,7 +7,7 @@ arguments default values: pluggy does not pass arguments that have defaults.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 import pluggy
 
@@ -45,12 +45,15 @@ PROVIDER_HOOKS = (
 
 
 @hookspec(firstresult=True)
-def giftcard_provider_info() -> "ProviderInfo":
-    """Describe the provider.
+def giftcard_provider_info(config: "Mapping[str, str]") -> "ProviderInfo":
+    """Describe the provider, and check its settings.
 
-    Called once when the application starts, and its answer is cached; also shown by
-    ``giftcard-connect plugins`` and sent (in part) to the Enabler by
-    ``GET /operations/config``.
+    Called once when the application starts, and its answer is cached; sent (in part) to
+    the Enabler by ``GET /operations/config``.
+
+    :param config: the provider's settings, as ``ProviderContext.config``. Raise
+        ``ConfigurationError`` naming the variable when a required one is missing, so
+        that the processor refuses to start instead of failing at the first payment.
 
     :return: a :class:`~giftcard_connect.models.ProviderInfo`: the provider's name, the
         currencies it can redeem in, whether a PIN is ``"none"``, ``"optional"`` or

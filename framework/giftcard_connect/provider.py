@@ -8,9 +8,9 @@ unknown, so it surfaces as ``ProviderUnavailable`` (and is logged), never as suc
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
-from .errors import GiftCardError, ProviderUnavailable
+from .errors import ConfigurationError, GiftCardError, ProviderUnavailable
 from .models import (
     Balance,
     Cancellation,
@@ -30,11 +30,22 @@ log = logging.getLogger(__name__)
 class Provider:
     """The active provider plugin, seen through typed methods."""
 
-    def __init__(self, pm: PluginManager, name: str, make_context: Callable[[], ProviderContext]):
+    def __init__(
+        self,
+        pm: PluginManager,
+        name: str,
+        config: Mapping[str, str],
+        make_context: Callable[[], ProviderContext],
+    ):
         self.pm = pm
         self.name = name
         self._make_context = make_context
-        self.info: ProviderInfo = self._call("giftcard_provider_info", ProviderInfo)
+        info = pm.hook.giftcard_provider_info(config=config)
+        if not isinstance(info, ProviderInfo):
+            raise ConfigurationError(
+                f"provider {name!r}: giftcard_provider_info returned {type(info).__name__}"
+            )
+        self.info: ProviderInfo = info
 
     def _call(self, hook: str, expected: type, **kwargs: Any) -> Any:
         try:

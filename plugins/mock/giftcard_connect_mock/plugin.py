@@ -6,7 +6,7 @@ Settings come from ``context.config`` (``GIFTCARD_MOCK_<NAME>`` without the pref
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 
 from giftcard_connect import (
     Balance,
@@ -43,18 +43,23 @@ def _client(context: ProviderContext) -> MockProviderClient:
     )
 
 
-def _currencies() -> tuple[str, ...]:
-    """``GIFTCARD_MOCK_CURRENCIES`` (comma-separated), read here because this hook has no context."""
-    configured = os.environ.get("GIFTCARD_MOCK_CURRENCIES", "")
+def _currencies(config: Mapping[str, str]) -> tuple[str, ...]:
+    """``GIFTCARD_MOCK_CURRENCIES``, comma-separated."""
+    configured = config.get("CURRENCIES", "")
     currencies = tuple(code.strip().upper() for code in configured.split(",") if code.strip())
     return currencies or DEFAULT_CURRENCIES
 
 
 @hookimpl
-def giftcard_provider_info() -> ProviderInfo:
+def giftcard_provider_info(config: Mapping[str, str]) -> ProviderInfo:
+    if not config.get("URL"):
+        raise ConfigurationError(
+            "GIFTCARD_MOCK_URL is not set: the mock provider's base URL, "
+            "e.g. http://127.0.0.1:8081 (start one with `giftcard-connect-mock`)"
+        )
     return ProviderInfo(
         name="mock",
-        currencies=_currencies(),
+        currencies=_currencies(config),
         pin="optional",
         supports_partial_cancel=True,
         display_name="Mock gift card",

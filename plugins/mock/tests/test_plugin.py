@@ -19,16 +19,21 @@ from giftcard_connect_mock.faults import FaultSettings
 
 
 def test_hook_giftcard_provider_info_defaults():
-    info = plugin.giftcard_provider_info()
+    info = plugin.giftcard_provider_info(config={"URL": "http://127.0.0.1:1"})
     assert info.name == "mock"
     assert info.currencies == ("EUR", "USD", "GBP", "CZK")
     assert info.pin == "optional"
     assert info.supports_partial_cancel is True
 
 
-def test_hook_giftcard_provider_info_currencies_from_environment(monkeypatch):
-    monkeypatch.setenv("GIFTCARD_MOCK_CURRENCIES", "eur, CHF")
-    assert plugin.giftcard_provider_info().currencies == ("EUR", "CHF")
+def test_hook_giftcard_provider_info_currencies_from_config():
+    config = {"URL": "http://127.0.0.1:1", "CURRENCIES": "eur, CHF"}
+    assert plugin.giftcard_provider_info(config=config).currencies == ("EUR", "CHF")
+
+
+def test_hook_giftcard_provider_info_requires_url():
+    with pytest.raises(ConfigurationError, match="GIFTCARD_MOCK_URL"):
+        plugin.giftcard_provider_info(config={})
 
 
 def test_hook_giftcard_balance(live, make_context):
@@ -161,6 +166,6 @@ def test_plugin_manager_accepts_the_mock_provider(live, make_context):
     assert pm.get_plugin("mock") is plugin
     record = next(r for r in pm.list_plugins() if r["name"] == "mock")
     assert (record["role"], record["version"]) == ("provider", "0.1.0")
-    provider = Provider(pm, "mock", lambda: make_context(live.url))
+    provider = Provider(pm, "mock", {"URL": live.url}, lambda: make_context(live.url))
     assert provider.info.name == "mock"
     assert provider.balance(GiftCard("Valid-700-EUR")).amount == Money(700, "EUR")

@@ -32,7 +32,9 @@ def _state(value: object, field: str) -> str:
     return value
 
 
-def transaction(store: EmulatorStore, draft: object, field: str = "transaction") -> dict:
+def transaction(
+    store: EmulatorStore, draft: object, field: str = "transaction", *, now: str | None = None
+) -> dict:
     if not isinstance(draft, dict):
         raise invalid_field(field, draft)
     if draft.get("type") not in TRANSACTION_TYPES:
@@ -40,7 +42,7 @@ def transaction(store: EmulatorStore, draft: object, field: str = "transaction")
     result = {"id": str(uuid.uuid4()), "type": draft["type"],
               "amount": money(draft.get("amount"), f"{field}.amount"),
               "state": _state(draft.get("state", "Initial"), f"{field}.state"),
-              "timestamp": _string(draft.get("timestamp"), f"{field}.timestamp") or store.now()}
+              "timestamp": _string(draft.get("timestamp"), f"{field}.timestamp") or now or store.now()}
     interaction = _string(draft.get("interactionId"), f"{field}.interactionId")
     if interaction is not None:
         result["interactionId"] = interaction
@@ -91,7 +93,8 @@ def build_payment(store: EmulatorStore, draft: dict) -> dict:
     if not isinstance(drafts, list):
         raise invalid_field("transactions", drafts)
     payment["transactions"] = [
-        transaction(store, d, f"transactions[{i}]") for i, d in enumerate(drafts)
+        transaction(store, d, f"transactions[{i}]", now=payment["createdAt"])
+        for i, d in enumerate(drafts)
     ]
     payment["interfaceInteractions"] = []
     return payment

@@ -59,6 +59,30 @@ def plugins():
 
 
 @cli.command()
+@click.option("--older-than", type=click.FloatRange(min=0), default=900, show_default=True,
+              help="Only charges Pending for longer than this many seconds.")
+@click.option("--dry-run", is_flag=True, help="List what would be voided; change nothing.")
+def reconcile(older_than, dry_run):
+    """Void and record Pending gift card charges left by crashes or timeouts.
+
+    Exits with status 1 when any charge stays unresolved (or, with --dry-run, is found).
+    """
+    from .app import create_app
+    from .reconcile import format_table
+    from .reconcile import reconcile as run_reconcile
+
+    try:
+        app = create_app()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    with app.app_context():
+        rows = run_reconcile(app.extensions["giftcard_connect"], older_than=older_than, dry_run=dry_run)
+    click.echo(format_table(rows))
+    if any(not row.resolved for row in rows):
+        raise SystemExit(1)
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8090, show_default=True)
 @click.option("--project-key", default="demo", show_default=True)

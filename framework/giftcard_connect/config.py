@@ -40,7 +40,7 @@ class Settings:
     currency: str
     jwks_url: str | None = None
     jwt_issuer: str | None = None
-    payment_interface: str | None = None
+    payment_interface: str = ""
     provider_config: Mapping[str, str] = field(default_factory=dict, repr=False)
     provider_connect_timeout: float = 3.05
     provider_read_timeout: float = 10.0
@@ -83,7 +83,7 @@ class Settings:
             session_url=env.get("CTP_SESSION_URL") or DEFAULT_SESSION_URL,
             jwks_url=env.get("CTP_JWKS_URL") or None,
             jwt_issuer=env.get("CTP_JWT_ISSUER") or None,
-            payment_interface=env.get("GIFTCARD_PAYMENT_INTERFACE") or None,
+            payment_interface=env.get("GIFTCARD_PAYMENT_INTERFACE") or provider,
             provider_config={k[len(prefix):]: v for k, v in env.items() if k.startswith(prefix)},
             provider_connect_timeout=_number(env, "GIFTCARD_PROVIDER_CONNECT_TIMEOUT", 3.05),
             provider_read_timeout=_number(env, "GIFTCARD_PROVIDER_TIMEOUT", 10.0),

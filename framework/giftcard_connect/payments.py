@@ -1,16 +1,67 @@
-"""The money flow: the only place that decides what a gift card operation means."""
+"""The money flow: the only place that decides what a gift card operation means.
+
+The commercetools Payment is the write-ahead journal. A charge is recorded as Pending
+*before* the provider is called, with the framework's ``reference`` as its interactionId;
+the provider is called with that reference as its idempotency key. Every path then ends
+in a final state, or leaves the Pending charge for ``reconcile``: money is never taken
+without a transaction that says so.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
 from .auth.session import CheckoutSession
-from .errors import GiftCardError
-from .models import Balance, GiftCard
+from .commercetools import CommercetoolsError
+from .errors import GIFT_CARD_STATES, ApiError, GiftCardError, ProviderUnavailable
+from .journal import (
+    FINAL_STATES,
+    METHOD,
+    amount_still_to_pay,
+    cart_payment_ids,
+    cart_total,
+    charge_of,
+    payment_key,
+    transaction_by_id,
+)
+from .models import Balance, GiftCard, Money, VoidResult
 from .runtime import Runtime
 
+log = logging.getLogger(__name__)
 
-def cart_currency(cart: dict) -> str:
-    """The cart's currency, as commercetools reports it on the cart total."""
-    return cart["totalPrice"]["currencyCode"]
+UNKNOWN_OUTCOME = GiftCardError(
+    "GenericError",
+    "OutcomeUnknown",
+    "The gift card provider did not confirm the payment. It will be cancelled "
+    "automatically; please try again.",
+)
+VOIDED = GiftCardError(
+    "GenericError",
+    "ProviderUnavailable",
+    "The gift card provider did not answer in time; nothing was charged. Please try again.",
+)
+
+
+@dataclass(frozen=True)
+class RedeemOutcome:
+    """What ``POST /redeem`` answers: Success, or Failure with the reason to show."""
+
+    payment_id: str
+    redemption_id: str | None = None
+    decline: GiftCardError | None = None
+
+    @property
+    def is_success(self) -> bool:
+        return self.decline is None
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def ensure_connector_currency(runtime: Runtime, currency: str) -> None:
@@ -30,9 +81,301 @@ def check_balance(runtime: Runtime, session: CheckoutSession, card: GiftCard) ->
     provider cannot answer.
     """
     cart = runtime.commercetools.get_cart(session.cart_id)
-    ensure_connector_currency(runtime, cart_currency(cart))
+    ensure_connector_currency(runtime, cart_total(cart).currency_code)
     balance = runtime.provider.balance(card)
     ensure_connector_currency(runtime, balance.amount.currency_code)
     if balance.amount.cent_amount <= 0:
         raise GiftCardError("ZeroBalance", "ZeroBalance", "The gift card has no balance left.")
     return balance
+
+
+# --- redeem ---------------------------------------------------------------------------
+
+
+class AmountExceedsRemaining(ApiError):
+    def __init__(self, remaining: Money):
+        super().__init__(
+            400,
+            "InvalidOperation",
+            f"The redeem amount exceeds the amount still to pay on the cart "
+            f"({remaining.cent_amount} {remaining.currency_code} in minor units).",
+        )
+
+
+def redeem(
+    runtime: Runtime,
+    session: CheckoutSession,
+    card: GiftCard,
+    amount: Money,
+    idempotency_key: str | None,
+) -> RedeemOutcome:
+    """Charge ``amount`` to ``card`` for the session's cart, exactly once per idempotency key.
+
+    Raises ApiError before any side effect when the amount or currency is wrong or the
+    cart cannot take it, and for a repeated key whose first redeem is still Pending.
+    """
+    ct = runtime.commercetools
+    cart = ct.get_cart(session.cart_id)
+    _check_amount(runtime, cart, amount)
+    key = payment_key(cart["id"], idempotency_key or str(uuid.uuid4()))
+    if idempotency_key:
+        existing = ct.get_payment_by_key(key)
+        if existing is not None:
+            return _replay(existing, amount)
+    remaining = _still_to_pay(runtime, cart)
+    if amount.cent_amount > remaining.cent_amount:
+        raise AmountExceedsRemaining(remaining)
+
+    reference = str(uuid.uuid4())
+    try:
+        payment = ct.create_payment(_payment_draft(runtime, session, cart, card, amount, key, reference))
+    except CommercetoolsError as exc:
+        if idempotency_key and exc.has_code("DuplicateField"):
+            return _replay(ct.get_payment_by_key(key), amount)
+        raise
+    charge_id = charge_of(payment)["id"]
+    try:
+        _attach_to_cart(runtime, cart, payment["id"], amount)
+    except (AmountExceedsRemaining, CommercetoolsError) as exc:
+        # The provider was never called: the charge did not happen.
+        text = "The payment could not be added to the cart."
+        _record_safely(runtime, payment["id"], _finalize(charge_id, "Failure", "GenericError", text))
+        raise
+    return _charge(runtime, payment, charge_id, card, amount, reference)
+
+
+def _check_amount(runtime: Runtime, cart: dict, amount: Money) -> None:
+    currency = cart_total(cart).currency_code
+    if amount.currency_code != currency or currency != runtime.settings.currency:
+        raise ApiError(
+            400,
+            "InvalidField",
+            f"redeemAmount.currencyCode must be the cart's and connector's currency "
+            f"({runtime.settings.currency}).",
+            field="redeemAmount.currencyCode",
+        )
+    if amount.cent_amount <= 0:
+        raise ApiError(
+            400,
+            "InvalidField",
+            "redeemAmount.centAmount must be greater than 0.",
+            field="redeemAmount.centAmount",
+        )
+    if cart.get("cartState", "Active") != "Active":
+        raise ApiError(400, "InvalidOperation", "The cart is not active any more.")
+
+
+def _still_to_pay(runtime: Runtime, cart: dict) -> Money:
+    ids = cart_payment_ids(cart)
+    payments = []
+    if ids:
+        where = "id in (" + ", ".join(json.dumps(i) for i in ids) + ")"
+        payments = runtime.commercetools.query_payments([where], limit=500)["results"]
+    return amount_still_to_pay(cart, payments)
+
+
+def _payment_draft(runtime, session, cart, card, amount, key, reference) -> dict[str, Any]:
+    draft: dict[str, Any] = {
+        "key": key,
+        "amountPlanned": amount.to_dict(),
+        "paymentMethodInfo": {
+            "paymentInterface": session.payment_interface or runtime.settings.payment_interface,
+            "method": METHOD,
+            "name": {"en": f"Gift card {card.masked}"},
+        },
+        "transactions": [
+            {
+                "type": "Charge",
+                "amount": amount.to_dict(),
+                "state": "Pending",
+                "interactionId": reference,
+                "timestamp": now_iso(),
+            }
+        ],
+    }
+    if cart.get("customerId"):
+        draft["customer"] = {"typeId": "customer", "id": cart["customerId"]}
+    elif cart.get("anonymousId"):
+        draft["anonymousId"] = cart["anonymousId"]
+    return draft
+
+
+def _attach_to_cart(runtime: Runtime, cart: dict, payment_id: str, amount: Money) -> None:
+    """Add the payment to the cart; on 409 re-check the amount against the fresh cart.
+
+    The cart version serialises concurrent redeems of one cart: whoever attaches second
+    sees the first payment and cannot over-pay the cart.
+    """
+
+    def build(current: dict):
+        if payment_id in cart_payment_ids(current):
+            return None
+        if current["version"] != cart["version"]:
+            remaining = _still_to_pay(runtime, current)
+            if amount.cent_amount > remaining.cent_amount:
+                raise AmountExceedsRemaining(remaining)
+        return [{"action": "addPayment", "payment": {"typeId": "payment", "id": payment_id}}]
+
+    runtime.commercetools.update_cart_on_conflict(cart["id"], build, cart=cart)
+
+
+def _replay(payment: dict, amount: Money) -> RedeemOutcome:
+    """The first outcome of a repeated Idempotency-Key."""
+    planned = payment["amountPlanned"]
+    if (planned["centAmount"], planned["currencyCode"]) != (amount.cent_amount, amount.currency_code):
+        raise ApiError(
+            400, "InvalidOperation", "This Idempotency-Key was already used for another amount."
+        )
+    charge = charge_of(payment)
+    if charge["state"] == "Success":
+        return RedeemOutcome(payment["id"], redemption_id=payment.get("interfaceId"))
+    if charge["state"] == "Failure":
+        return RedeemOutcome(payment["id"], decline=_recorded_decline(payment))
+    raise ApiError(
+        409,
+        "RedeemInProgress",
+        "A redeem with this Idempotency-Key is still in progress; ask again shortly.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _recorded_decline(payment: dict) -> GiftCardError:
+    status = payment.get("paymentStatus") or {}
+    state = status.get("interfaceCode")
+    if state not in GIFT_CARD_STATES or state == "Valid":
+        return UNKNOWN_OUTCOME
+    return GiftCardError(state, state, status.get("interfaceText"))
+
+
+def _charge(runtime, payment, charge_id, card, amount, reference) -> RedeemOutcome:
+    """Call the provider, then record what happened."""
+    try:
+        redemption = runtime.provider.redeem(card, amount, reference)
+    except GiftCardError as decline:
+        _record_safely(
+            runtime, payment["id"], _finalize(charge_id, "Failure", decline.state, decline.message)
+        )
+        return RedeemOutcome(payment["id"], decline=decline)
+    except ProviderUnavailable as exc:
+        log.warning("redeem %s: outcome unknown (%s); voiding", reference, exc.message)
+        return _void(runtime, payment["id"], charge_id, reference)
+    if redemption.amount != amount:
+        log.error("redeem %s: provider charged %r, not %r; voiding", reference, redemption.amount, amount)
+        return _void(runtime, payment["id"], charge_id, reference)
+
+    success = _finalize(charge_id, "Success", interface_id=redemption.redemption_id)
+    try:
+        recorded = _update_payment(runtime, payment["id"], success, payment=payment)
+    except CommercetoolsError as exc:
+        log.error("redeem %s: recording the success failed (%r); compensating", reference, exc)
+        return _compensate(runtime, payment["id"], charge_id, reference, redemption.redemption_id)
+    if transaction_by_id(recorded, charge_id)["state"] == "Success":
+        return RedeemOutcome(payment["id"], redemption_id=redemption.redemption_id)
+    # Reconcile voided this charge while the provider was answering: the money is back.
+    return RedeemOutcome(payment["id"], decline=UNKNOWN_OUTCOME)
+
+
+def _compensate(runtime, payment_id, charge_id, reference, redemption_id) -> RedeemOutcome:
+    """Recording a success failed. If it landed after all, keep it; else void."""
+    try:
+        current = runtime.commercetools.get_payment(payment_id)
+    except CommercetoolsError:
+        current = None
+    if current is not None and transaction_by_id(current, charge_id)["state"] == "Success":
+        return RedeemOutcome(payment_id, redemption_id=redemption_id)
+    return _void(runtime, payment_id, charge_id, reference)
+
+
+def _void(runtime, payment_id, charge_id, reference) -> RedeemOutcome:
+    """Void by reference and record it; unconfirmed, the charge stays Pending for reconcile."""
+    try:
+        result = runtime.provider.void(reference)
+    except ProviderUnavailable as exc:
+        log.error("void %s unconfirmed (%s); left Pending for reconcile", reference, exc.message)
+        return RedeemOutcome(payment_id, decline=UNKNOWN_OUTCOME)
+    try:
+        settle_void(runtime, payment_id, charge_id, result)
+    except CommercetoolsError as exc:
+        log.error("void %s confirmed but not recorded (%r); left for reconcile", reference, exc)
+    return RedeemOutcome(payment_id, decline=VOIDED)
+
+
+# --- recording ------------------------------------------------------------------------
+
+BuildActions = Callable[[dict], "list[dict] | None"]
+
+
+def _finalize(
+    charge_id: str,
+    state: str,
+    gift_card_state: str | None = None,
+    text: str | None = None,
+    interface_id: str | None = None,
+) -> BuildActions:
+    """Actions that move a Pending charge to ``state``; nothing once it is final."""
+
+    def build(payment: dict):
+        if transaction_by_id(payment, charge_id)["state"] != "Pending":
+            return None
+        actions = [{"action": "changeTransactionState", "transactionId": charge_id, "state": state}]
+        if interface_id:
+            actions.append({"action": "setInterfaceId", "interfaceId": interface_id})
+        if gift_card_state:
+            actions.append({"action": "setStatusInterfaceCode", "interfaceCode": gift_card_state})
+        if text:
+            actions.append({"action": "setStatusInterfaceText", "interfaceText": text})
+        return actions
+
+    return build
+
+
+def settle_void(runtime: Runtime, payment_id: str, charge_id: str, result: VoidResult) -> dict:
+    """Record a confirmed void.
+
+    A Pending charge becomes Failure. A charge that meanwhile became Success (its success
+    was recorded after all) gets a Success Refund of what the provider gave back, so that
+    the journal still says where the money is.
+    """
+    voided = result.amount if result.voided and result.amount else None
+    finalize = _finalize(charge_id, "Failure", "GenericError", "Voided: the provider did not confirm the redeem.")
+
+    def build(payment: dict):
+        charge = transaction_by_id(payment, charge_id)
+        if charge["state"] == "Pending":
+            return finalize(payment)
+        interaction = f"{charge['interactionId']}:void"
+        recorded = any(t.get("interactionId") == interaction for t in payment["transactions"])
+        if charge["state"] != "Success" or not voided or voided.cent_amount <= 0 or recorded:
+            return None
+        refund = {"type": "Refund", "amount": voided.to_dict(), "state": "Success",
+                  "interactionId": interaction, "timestamp": now_iso()}
+        return [{"action": "addTransaction", "transaction": refund}]
+
+    return _update_payment(runtime, payment_id, build)
+
+
+def _record_safely(runtime: Runtime, payment_id: str, build: BuildActions) -> None:
+    """Record a final state where no money moved; if commercetools fails, reconcile will."""
+    try:
+        _update_payment(runtime, payment_id, build)
+    except CommercetoolsError as exc:
+        log.error("payment %s: final state not recorded (%r); left for reconcile", payment_id, exc)
+
+
+def _update_payment(runtime: Runtime, payment_id: str, build: BuildActions, payment=None) -> dict:
+    """Apply ``build`` (idempotently, through 409s) and tell observers what became final."""
+    applied: dict[str, dict | None] = {}
+
+    def tracked(current: dict):
+        actions = build(current)
+        applied["before"] = current if actions else None
+        return actions
+
+    updated = runtime.commercetools.update_payment_on_conflict(payment_id, tracked, payment=payment)
+    before = applied.get("before")
+    if before is not None:
+        previous = {t["id"]: t["state"] for t in before["transactions"]}
+        for transaction in updated["transactions"]:
+            if transaction["state"] in FINAL_STATES and previous.get(transaction["id"]) != transaction["state"]:
+                runtime.provider.payment_recorded(updated, transaction)
+    return updated

@@ -239,3 +239,14 @@ def test_admin_reset_forgets_resources_but_keeps_clients(api, client, store):
     assert store.payments == {} and store.payment_keys == {}
     assert api.get("/demo/payments").json["total"] == 0
     assert "admin" in store.clients
+
+
+def test_set_status_interface_code_and_text(api):
+    payment = api.post("/demo/payments", payment_draft()).json
+    assert payment["paymentStatus"] == {}
+    updated = api.post(f"/demo/payments/{payment['id']}", {
+        "version": payment["version"],
+        "actions": [{"action": "setStatusInterfaceCode", "interfaceCode": "Expired"},
+                    {"action": "setStatusInterfaceText", "interfaceText": "Card has expired"}],
+    }).json
+    assert updated["paymentStatus"] == {"interfaceCode": "Expired", "interfaceText": "Card has expired"}

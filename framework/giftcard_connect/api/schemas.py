@@ -32,6 +32,18 @@ class GiftCardSchema(Schema):
         return data
 
 
+class MoneySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    centAmount = fields.Integer(required=True, strict=True)
+    currencyCode = fields.String(required=True, validate=validate.Length(equal=3))
+
+
+class RedeemSchema(GiftCardSchema):
+    redeemAmount = fields.Nested(MoneySchema, required=True)
+
+
 def load_json(schema: Schema) -> dict[str, Any]:
     """Parse the request body as a JSON object and validate it, or raise a 400."""
     raw = request.get_data(cache=False)

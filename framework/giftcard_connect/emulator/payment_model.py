@@ -96,6 +96,7 @@ def build_payment(store: EmulatorStore, draft: dict) -> dict:
         transaction(store, d, f"transactions[{i}]", now=payment["createdAt"])
         for i, d in enumerate(drafts)
     ]
+    payment["paymentStatus"] = {}
     payment["interfaceInteractions"] = []
     return payment
 
@@ -134,13 +135,15 @@ def _set_optional(field: str, action_field: str, check: Callable) -> Callable:
     return apply
 
 
-def _set_method_info(info_field: str, action_field: str, check: Callable) -> Callable:
+def _set_in(container: str, field: str, action_field: str, check: Callable) -> Callable:
+    """An action that sets (or removes) a field of ``paymentMethodInfo`` or ``paymentStatus``."""
+
     def apply(store: EmulatorStore, payment: dict, action: dict) -> None:
         value = action.get(action_field)
         if value is None:
-            payment["paymentMethodInfo"].pop(info_field, None)
+            payment[container].pop(field, None)
         else:
-            payment["paymentMethodInfo"][info_field] = check(value, action_field)
+            payment[container][field] = check(value, action_field)
 
     return apply
 
@@ -177,9 +180,11 @@ ACTIONS: dict[str, Callable[[EmulatorStore, dict, dict], None]] = {
     "changeTransactionTimestamp": _change_transaction("timestamp"),
     "setInterfaceId": _set_optional("interfaceId", "interfaceId", _string),
     "setKey": _set_key,
-    "setMethodInfoName": _set_method_info("name", "name", _localized),
-    "setMethodInfoInterface": _set_method_info("paymentInterface", "interface", _string),
-    "setMethodInfoMethod": _set_method_info("method", "method", _string),
+    "setMethodInfoName": _set_in("paymentMethodInfo", "name", "name", _localized),
+    "setMethodInfoInterface": _set_in("paymentMethodInfo", "paymentInterface", "interface", _string),
+    "setMethodInfoMethod": _set_in("paymentMethodInfo", "method", "method", _string),
+    "setStatusInterfaceCode": _set_in("paymentStatus", "interfaceCode", "interfaceCode", _string),
+    "setStatusInterfaceText": _set_in("paymentStatus", "interfaceText", "interfaceText", _string),
     "changeAmountPlanned": lambda store, payment, action: payment.update(
         amountPlanned=money(action.get("amount"), "amount")),
     "setCustomer": _set_optional(

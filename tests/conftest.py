@@ -12,7 +12,7 @@ from giftcard_connect import GiftCardError, hookimpl
 from giftcard_connect.app import create_app
 from giftcard_connect.commercetools import CommercetoolsClient
 from giftcard_connect.emulator import create_app as create_emulator_app
-from giftcard_connect.models import Balance, HealthCheck, Money, ProviderInfo
+from giftcard_connect.models import Balance, HealthCheck, Money, ProviderInfo, Redemption, VoidResult
 from giftcard_connect.servers import BackgroundServer
 from giftcard_connect_mock.service import create_app as create_mock_app
 
@@ -133,11 +133,23 @@ def processor(emulator, mock_provider):
 
 
 class FakeProvider:
-    """A scripted provider plugin: set ``balance_result`` to a Balance or an exception."""
+    """A scripted provider plugin: set ``<hook>_result`` to a value, an exception, or a
+    function of the call's arguments."""
 
     def __init__(self):
-        self.balance_result: Balance | Exception = Balance(Money(5000, "EUR"))
+        self.balance_result = Balance(Money(5000, "EUR"))
+        self.redeem_result = lambda card, amount, reference: Redemption(f"r-{reference}", amount)
+        self.void_result = lambda reference: VoidResult(reference, voided=False)
         self.calls: list[tuple[str, dict]] = []
+
+    def _answer(self, hook: str, **arguments):
+        self.calls.append((hook, arguments))
+        result = getattr(self, f"{hook}_result")
+        if isinstance(result, Exception):
+            raise result
+        if callable(result):
+            return result(**{k: v for k, v in arguments.items() if k != "context"})
+        return result
 
     @hookimpl
     def giftcard_provider_info(self, config):
@@ -145,14 +157,11 @@ class FakeProvider:
 
     @hookimpl
     def giftcard_balance(self, card, context):
-        self.calls.append(("balance", {"card": card, "context": context}))
-        if isinstance(self.balance_result, Exception):
-            raise self.balance_result
-        return self.balance_result
+        return self._answer("balance", card=card, context=context)
 
     @hookimpl
     def giftcard_redeem(self, card, amount, reference, context):
-        raise GiftCardError("Invalid", "NotScripted", "redeem is not scripted")
+        return self._answer("redeem", card=card, amount=amount, reference=reference, context=context)
 
     @hookimpl
     def giftcard_cancel(self, redemption_id, amount, reference, context):
@@ -160,7 +169,7 @@ class FakeProvider:
 
     @hookimpl
     def giftcard_void(self, reference, context):
-        raise GiftCardError("Invalid", "NotScripted", "void is not scripted")
+        return self._answer("void", reference=reference, context=context)
 
     @hookimpl
     def giftcard_health(self, context):

@@ -162,17 +162,24 @@ def walkthrough(info: dict[str, Any]) -> str:
     url, session = info["processorUrl"], info["sessionId"]
     currency = info["currency"]
 
-    def post(path: str, body: str) -> str:
+    def post(path: str, body: str, *headers: str) -> str:
+        extra = "".join(f" -H {shlex.quote(header)}" for header in headers)
         return (
             f"curl -s -X POST {url}{path} -H 'Content-Type: application/json' "
-            f"-H 'X-Session-Id: {session}' -d {shlex.quote(body)}"
+            f"-H 'X-Session-Id: {session}'{extra} -d {shlex.quote(body)}"
         )
+
+    redeem = f'{{"code":"Valid-5000-{currency}","redeemAmount":{{"centAmount":2000,"currencyCode":"{currency}"}}}}'
 
     return "\n".join(
         [
             "# What the Enabler needs to know (PIN field, currency):",
             f"curl -s {url}/operations/config -H 'X-Session-Id: {session}'",
             "# Balance of a valid card (magic code Valid-<cents>-<currency>):",
+            post("/balance", f'{{"code":"Valid-5000-{currency}"}}'),
+            "# Pay 20.00 of the cart with it (repeat it: the Idempotency-Key makes it charge once):",
+            post("/redeem", redeem, "Idempotency-Key: demo-submit-1"),
+            "# The card now has 30.00 left:",
             post("/balance", f'{{"code":"Valid-5000-{currency}"}}'),
             "# An expired card:",
             post("/balance", '{"code":"Expired"}'),

@@ -61,6 +61,12 @@ def test_demo_curl_walkthrough_returns_valid_balance(demo):
         "status": {"state": "Valid"},
         "amount": {"centAmount": 5000, "currencyCode": "EUR"},
     }
+    redeemed = json.loads(outputs[2])
+    assert redeemed["result"] == "Success" and redeemed["paymentReference"]
+    assert json.loads(outputs[3])["amount"]["centAmount"] == 3000
+    # The walkthrough's redeem is idempotent: running it again charges nothing more.
+    again = subprocess.run(["bash", "-c", commands[2]], capture_output=True, text=True, timeout=30)
+    assert json.loads(again.stdout) == redeemed
 
 
 def test_demo_stops_cleanly_on_ctrl_c(demo):

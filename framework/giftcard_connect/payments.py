@@ -130,7 +130,7 @@ def redeem(
     try:
         payment = ct.create_payment(_payment_draft(runtime, session, cart, card, amount, key, reference))
     except CommercetoolsError as exc:
-        if idempotency_key and exc.has_code("DuplicateField"):
+        if exc.has_code("DuplicateField"):  # our own create, replayed after a lost answer
             return _replay(ct.get_payment_by_key(key), amount)
         raise
     charge_id = charge_of(payment)["id"]

@@ -123,3 +123,37 @@ def test_balance_codes_and_pins_never_logged(processor, checkout, all_logs):
     assert all_logs.records, "the servers log requests; nothing captured means the check is blind"
     for secret in SECRETS + ["x" * 500]:
         assert secret not in text, secret
+
+
+@pytest.mark.parametrize("session_id", [None, "does-not-exist", "../carts/x", "expired"])
+def test_balance_session_failures_over_http(processor, emulator, checkout, session_id):
+    if session_id == "expired":
+        session_id = checkout.session()
+        requests.post(f"{emulator.url}/_emulator/sessions/{session_id}/expire", timeout=5).raise_for_status()
+    headers = {"X-Session-Id": session_id} if session_id else {}
+    response = requests.post(f"{processor.url}/balance", json={"code": "Valid-5000-EUR"}, headers=headers, timeout=10)
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_token"
+    assert response.json()["errors"][0]["code"] == "invalid_token"
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (b"{not json", "InvalidJsonInput"),
+        (b"[]", "InvalidJsonInput"),
+        (b'{"pin": "1234"}', "RequiredField"),
+        (b'{"code": 5}', "InvalidField"),
+        (b'{"code": "Valid-5000-EUR", "pin": 7}', "InvalidField"),
+        (b'{"code": "' + b"x" * 20_000 + b'"}', "InvalidJsonInput"),
+    ],
+)
+def test_balance_bad_input_over_http(processor, checkout, raw, code):
+    response = requests.post(
+        f"{processor.url}/balance",
+        data=raw,
+        headers={"X-Session-Id": checkout.session(), "Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == code

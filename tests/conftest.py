@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from giftcard_connect import GiftCardError, hookimpl
+from giftcard_connect import hookimpl
 from giftcard_connect.app import create_app
 from giftcard_connect.commercetools import CommercetoolsClient
 from giftcard_connect.emulator import create_app as create_emulator_app
-from giftcard_connect.models import Balance, HealthCheck, Money, ProviderInfo, Redemption, VoidResult
+from giftcard_connect.models import Balance, Cancellation, HealthCheck, Money, ProviderInfo, Redemption, VoidResult
 from giftcard_connect.servers import BackgroundServer
 from giftcard_connect_mock.service import create_app as create_mock_app
 
@@ -140,6 +140,9 @@ class FakeProvider:
         self.balance_result = Balance(Money(5000, "EUR"))
         self.redeem_result = lambda card, amount, reference: Redemption(f"r-{reference}", amount)
         self.void_result = lambda reference: VoidResult(reference, voided=False)
+        self.cancel_result = lambda redemption_id, amount, reference: Cancellation(
+            f"c-{reference}", amount
+        )
         self.calls: list[tuple[str, dict]] = []
 
     def _answer(self, hook: str, **arguments):
@@ -165,7 +168,9 @@ class FakeProvider:
 
     @hookimpl
     def giftcard_cancel(self, redemption_id, amount, reference, context):
-        raise GiftCardError("Invalid", "NotScripted", "cancel is not scripted")
+        return self._answer(
+            "cancel", redemption_id=redemption_id, amount=amount, reference=reference, context=context
+        )
 
     @hookimpl
     def giftcard_void(self, reference, context):
@@ -188,6 +193,7 @@ def app(emulator, fake_provider):
         processor_config(
             emulator.url,
             GIFTCARD_PROVIDER="fake",
+            GIFTCARD_PAYMENT_INTERFACE="mock",
             PLUGINS={"fake": fake_provider},
             LOAD_ENTRYPOINTS=False,
         )
@@ -197,6 +203,19 @@ def app(emulator, fake_provider):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def merchant_token(emulator) -> str:
+    """A bearer token as Checkout holds it (manage_project for this project)."""
+    response = requests.post(
+        f"{emulator.url}/oauth/token",
+        auth=MERCHANT,
+        data={"grant_type": "client_credentials"},
+        timeout=5,
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
 
 
 @pytest.fixture

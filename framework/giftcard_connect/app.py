@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping
 
 import requests
@@ -12,6 +14,8 @@ from flask import Flask, g, has_request_context, request
 
 from .api import register_blueprints
 from .api.errors import register_error_handlers
+from .auth.jwt import JwtVerifier
+from .auth.oauth2 import TokenIntrospector
 from .auth.session import SessionVerifier
 from .commercetools import CommercetoolsClient
 from .config import Settings
@@ -20,6 +24,8 @@ from .models import ProviderContext
 from .plugins import get_plugin_manager
 from .provider import Provider
 from .runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-ID"
 CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:/-]{1,128}$")
@@ -80,6 +86,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         provider=provider,
         commercetools=commercetools,
         sessions=SessionVerifier(commercetools, ttl=settings.session_cache_ttl),
+        introspector=TokenIntrospector(
+            commercetools, settings.project_key, ttl=settings.oauth_cache_ttl
+        ),
+        status_checks=ThreadPoolExecutor(max_workers=4, thread_name_prefix="status-check"),
+        jwt_verifier=_jwt_verifier(settings),
     )
     app.extensions["giftcard_connect_plugins"] = pm
 
@@ -87,6 +98,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     return app
+
+
+def _jwt_verifier(settings: Settings) -> JwtVerifier | None:
+    """The Merchant Center JWT check; without its settings the processor still serves."""
+    if not settings.jwks_url or not settings.jwt_issuer:
+        log.warning("CTP_JWKS_URL/CTP_JWT_ISSUER not set: /operations/status will answer 503")
+        return None
+    return JwtVerifier(
+        settings.jwks_url,
+        settings.jwt_issuer,
+        settings.project_key,
+        leeway=settings.jwt_leeway,
+        timeout=settings.ctp_read_timeout,
+    )
 
 
 def _init_correlation_id(app: Flask) -> None:

@@ -47,6 +47,9 @@ class Settings:
     ctp_connect_timeout: float = 3.05
     ctp_read_timeout: float = 10.0
     session_cache_ttl: float = 10.0
+    oauth_cache_ttl: float = 10.0
+    jwt_leeway: float = 30.0
+    status_timeout: float = 5.0
     max_body_bytes: int = 16 * 1024
     log_format: str = "json"
 
@@ -76,6 +79,8 @@ class Settings:
         currency = env["GIFTCARD_CURRENCY"].upper()
         if len(currency) != 3 or not currency.isalpha():
             raise ConfigurationError(f"GIFTCARD_CURRENCY must be an ISO 4217 code, got {currency!r}")
+        if bool(env.get("CTP_JWKS_URL")) != bool(env.get("CTP_JWT_ISSUER")):
+            raise ConfigurationError("CTP_JWKS_URL and CTP_JWT_ISSUER must be set together")
         prefix = f"GIFTCARD_{provider.upper().replace('-', '_')}_"
         return cls(
             **{attr: env[name] for name, attr in required.items() if attr != "currency"},
@@ -90,6 +95,9 @@ class Settings:
             ctp_connect_timeout=_number(env, "CTP_CONNECT_TIMEOUT", 3.05),
             ctp_read_timeout=_number(env, "CTP_TIMEOUT", 10.0),
             session_cache_ttl=_number(env, "GIFTCARD_SESSION_CACHE_TTL", 10.0),
+            oauth_cache_ttl=_number(env, "GIFTCARD_OAUTH_CACHE_TTL", 10.0),
+            jwt_leeway=_number(env, "GIFTCARD_JWT_LEEWAY", 30.0),
+            status_timeout=_number(env, "GIFTCARD_STATUS_TIMEOUT", 5.0),
             max_body_bytes=int(_number(env, "GIFTCARD_MAX_BODY_BYTES", 16 * 1024)),
             log_format=env.get("GIFTCARD_LOG_FORMAT", "json"),
         )

@@ -87,8 +87,15 @@ class ApiError(GiftCardConnectError):
 class AuthError(ApiError):
     """401/403 errors, which add OAuth's ``error`` and ``error_description``."""
 
-    def __init__(self, message: str, code: str = "invalid_token", status_code: int = 401):
-        super().__init__(status_code, code, message)
+    def __init__(
+        self,
+        message: str,
+        code: str = "invalid_token",
+        status_code: int = 401,
+        *,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(status_code, code, message, headers=headers)
 
     def to_dict(self) -> dict[str, Any]:
         body = super().to_dict()

@@ -1,8 +1,9 @@
-"""Resolve Pending gift card charges left behind by crashes, timeouts or outages.
+"""Resolve Pending gift card transactions left behind by crashes, timeouts or outages.
 
-A charge stays Pending only when the processor could not learn or record its outcome.
-``reconcile`` voids each such charge at the provider by its reference (idempotent, and a
-no-op when nothing was redeemed) and records the result, so it is safe to run repeatedly
+A transaction stays Pending only when the processor could not learn or record its
+outcome. ``reconcile`` voids each Pending charge at the provider by its reference
+(idempotent, and a no-op when nothing was redeemed), asks again for each Pending refund
+(idempotent by its reference), and records the results; so it is safe to run repeatedly
 and from several instances at once.
 """
 
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from .commercetools import CommercetoolsError
 from .errors import ProviderUnavailable
 from .journal import METHOD
-from .payments import settle_void
+from .payments import complete_refund, settle_void
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -25,28 +26,31 @@ PAGE = 100
 
 @dataclass(frozen=True)
 class ReconcileRow:
-    """One Pending charge and what became of it."""
+    """One Pending transaction and what became of it."""
 
     payment_id: str
     transaction_id: str
+    type: str
     reference: str
     amount: str
     created: str
-    outcome: str  # "voided", "nothing to void", "would void", "unresolved: …"
+    outcome: str  # "voided", "nothing to void", "refunded", "refund refused", "would …", "unresolved: …"
 
     @property
     def resolved(self) -> bool:
         return not self.outcome.startswith(("unresolved", "would"))
 
 
-def pending_charges(runtime: Runtime, older_than: float):
-    """Yield ``(payment, transaction)`` for Pending gift card charges older than the threshold."""
+def pending_transactions(runtime: Runtime, older_than: float):
+    """Yield ``(payment, transaction)`` for Pending gift card charges and refunds older than
+    the threshold."""
     cutoff = datetime.now(timezone.utc) - timedelta(seconds=older_than)
     stamp = cutoff.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     where = [
         f'paymentMethodInfo(method = "{METHOD}" and paymentInterface = '
         f"{json.dumps(runtime.settings.payment_interface)})",
-        f'transactions(type = "Charge" and state = "Pending" and timestamp < "{stamp}")',
+        f'transactions(type in ("Charge", "Refund") and state = "Pending" '
+        f'and timestamp < "{stamp}")',
     ]
     offset = 0
     while True:
@@ -56,7 +60,7 @@ def pending_charges(runtime: Runtime, older_than: float):
         for payment in page["results"]:
             for transaction in payment["transactions"]:
                 if (
-                    transaction["type"] == "Charge"
+                    transaction["type"] in ("Charge", "Refund")
                     and transaction["state"] == "Pending"
                     and transaction.get("timestamp", "") < stamp
                 ):
@@ -67,32 +71,38 @@ def pending_charges(runtime: Runtime, older_than: float):
 
 
 def reconcile(runtime: Runtime, *, older_than: float = 900, dry_run: bool = False) -> list[ReconcileRow]:
-    """Void and record every Pending charge older than ``older_than`` seconds."""
-    found = list(pending_charges(runtime, older_than))
-    return [_resolve(runtime, payment, charge, dry_run) for payment, charge in found]
+    """Resolve and record every Pending transaction older than ``older_than`` seconds."""
+    found = list(pending_transactions(runtime, older_than))
+    return [_resolve(runtime, payment, transaction, dry_run) for payment, transaction in found]
 
 
-def _resolve(runtime: Runtime, payment: dict, charge: dict, dry_run: bool) -> ReconcileRow:
-    reference = charge.get("interactionId", "")
+def _resolve(runtime: Runtime, payment: dict, transaction: dict, dry_run: bool) -> ReconcileRow:
+    reference = transaction.get("interactionId", "")
 
     def row(outcome: str) -> ReconcileRow:
-        amount = charge["amount"]
+        amount = transaction["amount"]
         return ReconcileRow(
-            payment["id"], charge["id"], reference,
-            f"{amount['centAmount']} {amount['currencyCode']}", charge.get("timestamp", ""), outcome,
+            payment["id"], transaction["id"], transaction["type"], reference,
+            f"{amount['centAmount']} {amount['currencyCode']}", transaction.get("timestamp", ""), outcome,
         )
 
+    is_refund = transaction["type"] == "Refund"
     if dry_run:
-        return row("would void")
+        return row("would ask for the refund again" if is_refund else "would void")
     if not reference:
-        return row("unresolved: the charge has no reference")
+        return row("unresolved: the transaction has no reference")
+    if is_refund:
+        outcome = complete_refund(runtime, payment, transaction).outcome
+        if outcome == "received":
+            return row("unresolved: the provider did not confirm the refund")
+        return row("refunded" if outcome == "approved" else "refund refused")
     try:
         result = runtime.provider.void(reference)
     except ProviderUnavailable as exc:
         log.warning("reconcile: void %s unconfirmed: %s", reference, exc.message)
         return row(f"unresolved: {exc.message}")
     try:
-        settle_void(runtime, payment["id"], charge["id"], result)
+        settle_void(runtime, payment["id"], transaction["id"], result)
     except CommercetoolsError as exc:
         log.warning("reconcile: void %s not recorded: %r", reference, exc)
         return row("unresolved: commercetools did not record the void")
@@ -101,13 +111,15 @@ def _resolve(runtime: Runtime, payment: dict, charge: dict, dry_run: bool) -> Re
 
 def format_table(rows: list[ReconcileRow]) -> str:
     """A plain table for the terminal, and a summary line."""
-    header = ("payment", "transaction", "amount", "created", "outcome")
-    lines = [(r.payment_id, r.transaction_id, r.amount, r.created, r.outcome) for r in rows]
+    header = ("payment", "transaction", "type", "amount", "created", "outcome")
+    lines = [(r.payment_id, r.transaction_id, r.type, r.amount, r.created, r.outcome) for r in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
     text = [
         "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
         for line in [header, *lines]
     ]
     unresolved = sum(not r.resolved for r in rows)
-    text.append(f"{len(rows)} pending charges, {len(rows) - unresolved} resolved, {unresolved} unresolved")
+    text.append(
+        f"{len(rows)} pending transactions, {len(rows) - unresolved} resolved, {unresolved} unresolved"
+    )
     return "\n".join(text)

@@ -231,3 +231,12 @@ def test_redeem_observer_called_once_per_final_state(app, checkout, fake_provide
         (ok["paymentReference"], "Charge", "Success"),
         (failed["paymentReference"], "Charge", "Failure"),
     ]
+
+
+def test_redeem_session_of_another_payment_interface_writes_nothing(client, checkout, merchant, fake_provider):
+    session = checkout.session(paymentInterface="some-other-psp")
+    response = redeem(client, session)
+    assert response.status_code == 400
+    assert "GIFTCARD_PAYMENT_INTERFACE" in response.json["message"]
+    assert payments_of(merchant) == []
+    assert fake_provider.calls == []

@@ -4,8 +4,9 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import giftcard, health, operations
+    from . import giftcard, health, intents, operations
 
     app.register_blueprint(health.bp)
     app.register_blueprint(giftcard.bp)
     app.register_blueprint(operations.bp)
+    app.register_blueprint(intents.bp)

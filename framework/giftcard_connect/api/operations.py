@@ -1,11 +1,21 @@
-"""``/operations/*``: what the Enabler and Checkout ask the processor about itself."""
+"""``/operations/*``: what the Enabler, Checkout and the Merchant Center ask the processor."""
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import wait
+from datetime import datetime, timezone
+from importlib import metadata
+from typing import Any, Callable
+
 from flask import Blueprint
 
+from ..auth.jwt import jwt_required
 from ..auth.session import session_required
-from ..runtime import current_runtime
+from ..models import HealthCheck
+from ..runtime import Runtime, current_runtime
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("operations", __name__, url_prefix="/operations")
 
@@ -23,3 +33,97 @@ def config():
         "currency": runtime.settings.currency,
         "supportsPartialCancel": info.supports_partial_cancel,
     }
+
+
+PACKAGE = metadata.metadata("giftcard-connect")
+PERMISSIONS = "commercetools permissions"
+REQUIRED_SCOPES = (
+    "manage_payments",
+    "manage_orders",
+    "view_sessions",
+    "view_api_clients",
+    "manage_checkout_payment_intents",
+    "introspect_oauth_tokens",
+)
+SCALARS = (str, int, float, bool, type(None))
+
+
+@bp.get("/status")
+@jwt_required
+def status():
+    """Health of what the processor depends on, for the Merchant Center: always 200 here.
+
+    Every check is bounded by ``GIFTCARD_STATUS_TIMEOUT``; a check that fails or hangs is
+    DOWN with a generic message, so no raw error or provider data reaches the body.
+    """
+    runtime = current_runtime()
+    checks = _run_checks(runtime)
+    up = sum(check["status"] == "UP" for check in checks)
+    return {
+        "status": "OK" if up == len(checks) else "Unavailable" if up == 0 else "Partially Available",
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z",
+        "version": PACKAGE["Version"],
+        "metadata": {"name": PACKAGE["Name"], "description": PACKAGE["Summary"]},
+        "checks": checks,
+    }
+
+
+def _permissions(runtime: Runtime) -> HealthCheck:
+    """UP when the processor's own token holds manage_project or every required scope."""
+    key = runtime.settings.project_key
+    granted = runtime.commercetools.granted_scopes()
+    if f"manage_project:{key}" in granted:
+        return HealthCheck(PERMISSIONS, "UP")
+    missing = [f"{scope}:{key}" for scope in REQUIRED_SCOPES if f"{scope}:{key}" not in granted]
+    if missing:
+        return HealthCheck(PERMISSIONS, "DOWN", {"missingScopes": missing})
+    return HealthCheck(PERMISSIONS, "UP")
+
+
+def _provider(runtime: Runtime) -> HealthCheck:
+    return runtime.provider.health()
+
+
+def _run_checks(runtime: Runtime) -> list[dict[str, Any]]:
+    info = runtime.provider.info
+    checks: list[tuple[str, Callable[[Runtime], HealthCheck]]] = [
+        (PERMISSIONS, _permissions),
+        (f"{info.display_name or info.name} API", _provider),
+    ]
+    timeout = runtime.settings.status_timeout
+    futures = [(name, runtime.status_checks.submit(check, runtime)) for name, check in checks]
+    done, _ = wait([future for _, future in futures], timeout=timeout)
+    results = []
+    for name, future in futures:
+        if future not in done:
+            future.cancel()
+            log.warning("status check %r did not answer within %ss", name, timeout)
+            results.append(_down(name, "The check did not answer in time."))
+        elif future.exception() is not None:
+            log.warning("status check %r failed: %r", name, future.exception())
+            results.append(_down(name, "The check failed."))
+        else:
+            results.append(_render(future.result(), name))
+    return results
+
+
+def _down(name: str, message: str) -> dict[str, Any]:
+    return {"name": name, "status": "DOWN", "details": {"message": message}}
+
+
+def _render(check: HealthCheck, fallback_name: str) -> dict[str, Any]:
+    """A check as JSON: UP only when it says so, details kept to plain values."""
+    name = check.name if isinstance(check.name, str) and check.name else fallback_name
+    rendered: dict[str, Any] = {"name": name, "status": "UP" if check.status == "UP" else "DOWN"}
+    details = {
+        key: value
+        for key, value in dict(check.details or {}).items()
+        if isinstance(key, str) and (isinstance(value, SCALARS) or _scalar_list(value))
+    }
+    if details:
+        rendered["details"] = details
+    return rendered
+
+
+def _scalar_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, SCALARS) for v in value)

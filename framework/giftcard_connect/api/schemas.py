@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from flask import request
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..errors import ApiError
 
@@ -42,6 +42,35 @@ class MoneySchema(Schema):
 
 class RedeemSchema(GiftCardSchema):
     redeemAmount = fields.Nested(MoneySchema, required=True)
+
+
+INTENT_ACTIONS = ("capturePayment", "refundPayment", "cancelPayment", "reversePayment")
+
+
+class IntentActionSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    action = fields.String(required=True, validate=validate.OneOf(INTENT_ACTIONS))
+    amount = fields.Nested(MoneySchema, load_default=None)
+    merchantReference = fields.String(load_default=None, validate=validate.Length(min=1, max=256))
+    transactionId = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+
+    @validates_schema
+    def _refund_needs_amount(self, data, **kwargs):
+        if data.get("action") == "refundPayment" and data.get("amount") is None:
+            raise ValidationError("Missing data for required field.", "amount")
+
+
+class PaymentIntentSchema(Schema):
+    """Exactly one action, as Checkout sends it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    actions = fields.List(
+        fields.Nested(IntentActionSchema), required=True, validate=validate.Length(equal=1)
+    )
 
 
 def load_json(schema: Schema) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class ClientCredentialsToken:
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
+        self._granted: frozenset[str] = frozenset()
         self.client_id = client_id
 
     def get(self) -> str:
@@ -50,6 +51,12 @@ class ClientCredentialsToken:
                 self._token = None
                 self._token, self._expires_at = self._fetch()
             return self._token
+
+    def granted_scopes(self) -> frozenset[str]:
+        """The scopes commercetools granted with the current token (fetched if needed)."""
+        self.get()
+        with self._lock:
+            return self._granted
 
     def invalidate(self, token: str | None = None) -> None:
         """Forget the token (the API answered 401).
@@ -74,6 +81,7 @@ class ClientCredentialsToken:
             raise CommercetoolsError.from_response(
                 response, message="token answer lacks access_token or expires_in"
             )
+        self._granted = frozenset(str(body.get("scope") or "").split())
         return token, started + max(0.0, expires_in - self._margin)
 
     def __repr__(self) -> str:

@@ -166,6 +166,10 @@ class CommercetoolsClient:
         )
         return parse_json(response)
 
+    def granted_scopes(self) -> frozenset[str]:
+        """The scopes of the processor's own token, as commercetools granted them."""
+        return self._token.granted_scopes()
+
     def close(self) -> None:
         if self._owns_http:
             self._transport.http.close()

@@ -1,4 +1,4 @@
-"""The money flow: the only place that decides what a gift card operation means.
+"""Redeem: charge a gift card for a Checkout cart, exactly once.
 
 The commercetools Payment is the write-ahead journal. A charge is recorded as Pending
 *before* the provider is called, with the framework's ``reference`` as its interactionId;
@@ -13,14 +13,12 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
-from .auth.session import CheckoutSession
-from .commercetools import CommercetoolsError
-from .errors import GIFT_CARD_STATES, ApiError, GiftCardError, ProviderUnavailable
-from .journal import (
-    FINAL_STATES,
+from ..auth.session import CheckoutSession
+from ..commercetools import CommercetoolsError
+from ..errors import GIFT_CARD_STATES, ApiError, GiftCardError, ProviderUnavailable
+from ..journal import (
     METHOD,
     amount_still_to_pay,
     cart_payment_ids,
@@ -29,8 +27,9 @@ from .journal import (
     payment_key,
     transaction_by_id,
 )
-from .models import Balance, GiftCard, Money, VoidResult
-from .runtime import Runtime
+from ..models import Balance, GiftCard, Money
+from ..runtime import Runtime
+from .recording import finalize, now_iso, record_safely, settle_void, update_payment
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +57,6 @@ class RedeemOutcome:
     @property
     def is_success(self) -> bool:
         return self.decline is None
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def ensure_connector_currency(runtime: Runtime, currency: str) -> None:
@@ -114,6 +109,7 @@ def redeem(
     Raises ApiError before any side effect when the amount or currency is wrong or the
     cart cannot take it, and for a repeated key whose first redeem is still Pending.
     """
+    _check_interface(runtime, session)
     ct = runtime.commercetools
     cart = ct.get_cart(session.cart_id)
     _check_amount(runtime, cart, amount)
@@ -139,7 +135,7 @@ def redeem(
     except (AmountExceedsRemaining, CommercetoolsError) as exc:
         # The provider was never called: the charge did not happen.
         text = "The payment could not be added to the cart."
-        _record_safely(runtime, payment["id"], _finalize(charge_id, "Failure", "GenericError", text))
+        record_safely(runtime, payment["id"], finalize(charge_id, "Failure", "GenericError", text))
         raise
     return _charge(runtime, payment, charge_id, card, amount, reference)
 
@@ -165,6 +161,18 @@ def _check_amount(runtime: Runtime, cart: dict, amount: Money) -> None:
         raise ApiError(400, "InvalidOperation", "The cart is not active any more.")
 
 
+def _check_interface(runtime: Runtime, session: CheckoutSession) -> None:
+    """Payments of another interface would escape reconcile and the operations API."""
+    expected = runtime.settings.payment_interface
+    if session.payment_interface not in (None, expected):
+        raise ApiError(
+            400,
+            "InvalidOperation",
+            f"The session's payment interface is not this connector's ({expected}); "
+            "set GIFTCARD_PAYMENT_INTERFACE to the one Checkout uses.",
+        )
+
+
 def _still_to_pay(runtime: Runtime, cart: dict) -> Money:
     ids = cart_payment_ids(cart)
     payments = []
@@ -179,7 +187,7 @@ def _payment_draft(runtime, session, cart, card, amount, key, reference) -> dict
         "key": key,
         "amountPlanned": amount.to_dict(),
         "paymentMethodInfo": {
-            "paymentInterface": session.payment_interface or runtime.settings.payment_interface,
+            "paymentInterface": runtime.settings.payment_interface,
             "method": METHOD,
             "name": {"en": f"Gift card {card.masked}"},
         },
@@ -252,8 +260,8 @@ def _charge(runtime, payment, charge_id, card, amount, reference) -> RedeemOutco
     try:
         redemption = runtime.provider.redeem(card, amount, reference)
     except GiftCardError as decline:
-        _record_safely(
-            runtime, payment["id"], _finalize(charge_id, "Failure", decline.state, decline.message)
+        record_safely(
+            runtime, payment["id"], finalize(charge_id, "Failure", decline.state, decline.message)
         )
         return RedeemOutcome(payment["id"], decline=decline)
     except ProviderUnavailable as exc:
@@ -263,9 +271,9 @@ def _charge(runtime, payment, charge_id, card, amount, reference) -> RedeemOutco
         log.error("redeem %s: provider charged %r, not %r; voiding", reference, redemption.amount, amount)
         return _void(runtime, payment["id"], charge_id, reference)
 
-    success = _finalize(charge_id, "Success", interface_id=redemption.redemption_id)
+    success = finalize(charge_id, "Success", interface_id=redemption.redemption_id)
     try:
-        recorded = _update_payment(runtime, payment["id"], success, payment=payment)
+        recorded = update_payment(runtime, payment["id"], success, payment=payment)
     except CommercetoolsError as exc:
         log.error("redeem %s: recording the success failed (%r); compensating", reference, exc)
         return _compensate(runtime, payment["id"], charge_id, reference, redemption.redemption_id)
@@ -298,84 +306,3 @@ def _void(runtime, payment_id, charge_id, reference) -> RedeemOutcome:
     except CommercetoolsError as exc:
         log.error("void %s confirmed but not recorded (%r); left for reconcile", reference, exc)
     return RedeemOutcome(payment_id, decline=VOIDED)
-
-
-# --- recording ------------------------------------------------------------------------
-
-BuildActions = Callable[[dict], "list[dict] | None"]
-
-
-def _finalize(
-    charge_id: str,
-    state: str,
-    gift_card_state: str | None = None,
-    text: str | None = None,
-    interface_id: str | None = None,
-) -> BuildActions:
-    """Actions that move a Pending charge to ``state``; nothing once it is final."""
-
-    def build(payment: dict):
-        if transaction_by_id(payment, charge_id)["state"] != "Pending":
-            return None
-        actions = [{"action": "changeTransactionState", "transactionId": charge_id, "state": state}]
-        if interface_id:
-            actions.append({"action": "setInterfaceId", "interfaceId": interface_id})
-        if gift_card_state:
-            actions.append({"action": "setStatusInterfaceCode", "interfaceCode": gift_card_state})
-        if text:
-            actions.append({"action": "setStatusInterfaceText", "interfaceText": text})
-        return actions
-
-    return build
-
-
-def settle_void(runtime: Runtime, payment_id: str, charge_id: str, result: VoidResult) -> dict:
-    """Record a confirmed void.
-
-    A Pending charge becomes Failure. A charge that meanwhile became Success (its success
-    was recorded after all) gets a Success Refund of what the provider gave back, so that
-    the journal still says where the money is.
-    """
-    voided = result.amount if result.voided and result.amount else None
-    finalize = _finalize(charge_id, "Failure", "GenericError", "Voided: the provider did not confirm the redeem.")
-
-    def build(payment: dict):
-        charge = transaction_by_id(payment, charge_id)
-        if charge["state"] == "Pending":
-            return finalize(payment)
-        interaction = f"{charge['interactionId']}:void"
-        recorded = any(t.get("interactionId") == interaction for t in payment["transactions"])
-        if charge["state"] != "Success" or not voided or voided.cent_amount <= 0 or recorded:
-            return None
-        refund = {"type": "Refund", "amount": voided.to_dict(), "state": "Success",
-                  "interactionId": interaction, "timestamp": now_iso()}
-        return [{"action": "addTransaction", "transaction": refund}]
-
-    return _update_payment(runtime, payment_id, build)
-
-
-def _record_safely(runtime: Runtime, payment_id: str, build: BuildActions) -> None:
-    """Record a final state where no money moved; if commercetools fails, reconcile will."""
-    try:
-        _update_payment(runtime, payment_id, build)
-    except CommercetoolsError as exc:
-        log.error("payment %s: final state not recorded (%r); left for reconcile", payment_id, exc)
-
-
-def _update_payment(runtime: Runtime, payment_id: str, build: BuildActions, payment=None) -> dict:
-    """Apply ``build`` (idempotently, through 409s) and tell observers what became final."""
-    applied: dict[str, dict | None] = {}
-
-    def tracked(current: dict):
-        actions = build(current)
-        applied["before"] = current if actions else None
-        return actions
-
-    updated = runtime.commercetools.update_payment_on_conflict(payment_id, tracked, payment=payment)
-    before = applied.get("before")
-    if before is not None:
-        previous = {t["id"]: t["state"] for t in before["transactions"]}
-        for transaction in updated["transactions"]:
-            if transaction["state"] in FINAL_STATES and previous.get(transaction["id"]) != transaction["state"]:
-                runtime.provider.payment_recorded(updated, transaction)
-    return updated

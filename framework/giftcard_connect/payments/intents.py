@@ -1,0 +1,217 @@
+"""Operations on an existing gift card payment: refund, reverse, cancel, capture.
+
+Checkout calls these server-to-server. Each one is safe to repeat: a refund or reverse is
+recorded as a Pending ``Refund`` transaction whose interactionId is the reference sent to
+``giftcard_cancel``, so a repeated request finds it instead of giving money back twice.
+A provider answer that is not a confirmed success is never recorded as Success.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+
+from ..commercetools import CommercetoolsError
+from ..errors import ApiError, GiftCardError, ProviderUnavailable
+from ..journal import METHOD, charge_of, transaction_by_id
+from ..models import Money
+from ..runtime import Runtime
+from .recording import finalize, now_iso, record_safely, settle_void, update_payment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IntentOutcome:
+    """``approved`` (done), ``rejected`` (not done, with why) or ``received`` (done later)."""
+
+    outcome: str
+    message: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"outcome": self.outcome, **({"message": self.message} if self.message else {})}
+
+
+APPROVED = IntentOutcome("approved")
+RECEIVED = IntentOutcome(
+    "received", "The provider did not confirm yet; reconcile will finish the operation."
+)
+
+
+class Rejected(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.outcome = IntentOutcome("rejected", message)
+
+
+def _reference(kind: str, *parts: str) -> str:
+    return f"{kind}-" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
+def load_payment(runtime: Runtime, payment_id: str) -> dict:
+    """The payment, if it is a gift card payment of this connector."""
+    try:
+        payment = runtime.commercetools.get_payment(payment_id)
+    except CommercetoolsError as exc:
+        if exc.status_code == 404:
+            raise ApiError(
+                404, "ResourceNotFound", f"The payment with ID '{payment_id}' was not found."
+            ) from None
+        raise
+    info = payment.get("paymentMethodInfo") or {}
+    if (info.get("method"), info.get("paymentInterface")) != (
+        METHOD,
+        runtime.settings.payment_interface,
+    ):
+        raise ApiError(
+            400, "InvalidOperation", "The payment does not belong to this gift card connector."
+        )
+    return payment
+
+
+def _refunded(payment: dict) -> int:
+    return sum(
+        t["amount"]["centAmount"]
+        for t in payment["transactions"]
+        if t["type"] == "Refund" and t["state"] in ("Success", "Pending")
+    )
+
+
+def _by_interaction(payment: dict, reference: str) -> dict | None:
+    return next(
+        (t for t in payment["transactions"] if t.get("interactionId") == reference), None
+    )
+
+
+def _outcome_of(transaction: dict) -> IntentOutcome:
+    if transaction["state"] == "Success":
+        return APPROVED
+    if transaction["state"] == "Failure":
+        return IntentOutcome("rejected", "The provider refused this operation.")
+    return RECEIVED
+
+
+def capture(runtime: Runtime, payment_id: str) -> IntentOutcome:
+    load_payment(runtime, payment_id)
+    return IntentOutcome(
+        "rejected", "Gift card redemptions are charged immediately; there is nothing to capture."
+    )
+
+
+def refund(
+    runtime: Runtime,
+    payment_id: str,
+    amount: Money,
+    merchant_reference: str | None,
+    transaction_id: str | None,
+) -> IntentOutcome:
+    """Give back ``amount`` (≤ charged − already refunded) of a successful charge."""
+    payment = load_payment(runtime, payment_id)
+    charge = charge_of(payment)
+    if transaction_id and (charge is None or transaction_id != charge["id"]):
+        raise ApiError(400, "InvalidField", "transactionId does not name this payment's charge.",
+                       field="transactionId")
+    if amount.currency_code != payment["amountPlanned"]["currencyCode"] or amount.cent_amount <= 0:
+        raise ApiError(400, "InvalidField",
+                       "amount must be positive and in the payment's currency.", field="amount")
+    reference = _reference("refund", payment_id, merchant_reference) if merchant_reference else (
+        f"refund-{uuid.uuid4().hex}"
+    )
+    return _refund(runtime, payment, reference, amount)
+
+
+def reverse(runtime: Runtime, payment_id: str) -> IntentOutcome:
+    """Undo the payment: cancel what remains of a Success charge, void a Pending one."""
+    payment = load_payment(runtime, payment_id)
+    charge = charge_of(payment)
+    if charge is not None and charge["state"] == "Pending":
+        return _void(runtime, payment, charge)
+    return _refund(runtime, payment, _reference("reverse", payment_id), None)
+
+
+def cancel(runtime: Runtime, payment_id: str) -> IntentOutcome:
+    """Void the redemption by its reference, where the provider allows it."""
+    payment = load_payment(runtime, payment_id)
+    charge = charge_of(payment)
+    if charge is None or charge["state"] == "Failure":
+        return IntentOutcome("rejected", "Nothing was charged on this payment.")
+    return _void(runtime, payment, charge)
+
+
+def _void(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
+    try:
+        result = runtime.provider.void(charge["interactionId"])
+    except GiftCardError as refusal:
+        return IntentOutcome("rejected", refusal.message)
+    except ProviderUnavailable:
+        return RECEIVED
+    if charge["state"] == "Success" and not result.voided:
+        log.error("payment %s: provider found no redemption to void", payment["id"])
+        return IntentOutcome("rejected", "The provider has no redemption to void.")
+    try:
+        settle_void(runtime, payment["id"], charge["id"], result)
+    except CommercetoolsError as exc:
+        log.error("payment %s: void confirmed, not recorded (%r)", payment["id"], exc)
+        return RECEIVED
+    return APPROVED
+
+
+def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | None) -> IntentOutcome:
+    """Record a Pending Refund (``amount`` None: all that remains), then cancel at the provider."""
+    partial_ok = runtime.provider.info.supports_partial_cancel
+
+    def build(current: dict):
+        if _by_interaction(current, reference):
+            return None
+        charge = charge_of(current)
+        if charge is None or charge["state"] != "Success":
+            raise Rejected("Nothing was charged on this payment.")
+        charged = charge["amount"]["centAmount"]
+        refundable = charged - _refunded(current)
+        cents = refundable if amount is None else amount.cent_amount
+        if refundable <= 0:
+            raise Rejected("The payment was already refunded in full.")
+        if cents > refundable:
+            raise Rejected(f"At most {refundable} (minor units) can still be refunded.")
+        if cents != charged and not partial_ok:
+            raise Rejected("This gift card provider cannot cancel part of a redemption.")
+        money = {"centAmount": cents, "currencyCode": charge["amount"]["currencyCode"]}
+        transaction = {"type": "Refund", "amount": money, "state": "Pending",
+                       "interactionId": reference, "timestamp": now_iso()}
+        return [{"action": "addTransaction", "transaction": transaction}]
+
+    try:
+        payment = update_payment(runtime, payment["id"], build, payment=payment)
+    except Rejected as rejected:
+        return rejected.outcome
+    transaction = _by_interaction(payment, reference)
+    if transaction["state"] != "Pending":
+        return _outcome_of(transaction)
+    return complete_refund(runtime, payment, transaction)
+
+
+def complete_refund(runtime: Runtime, payment: dict, transaction: dict) -> IntentOutcome:
+    """Ask the provider for a Pending refund (idempotent by its reference) and record it."""
+    amount = Money.from_dict(transaction["amount"])
+    try:
+        cancellation = runtime.provider.cancel(
+            payment.get("interfaceId", ""), amount, transaction["interactionId"]
+        )
+    except GiftCardError as refusal:
+        record_safely(runtime, payment["id"],
+                      finalize(transaction["id"], "Failure"))
+        return IntentOutcome("rejected", refusal.message)
+    except ProviderUnavailable:
+        return RECEIVED
+    if cancellation.amount != amount:
+        log.error("refund %s: provider gave back %r, not %r; left Pending",
+                  transaction["interactionId"], cancellation.amount, amount)
+        return RECEIVED
+    try:
+        recorded = update_payment(runtime, payment["id"], finalize(transaction["id"], "Success"))
+    except CommercetoolsError as exc:
+        log.error("refund %s: done, not recorded (%r)", transaction["interactionId"], exc)
+        return RECEIVED
+    return _outcome_of(transaction_by_id(recorded, transaction["id"]))

@@ -1,0 +1,158 @@
+"""When the provider or commercetools fails mid-redeem, or the processor dies: no money is lost.
+
+The outcome may be a Failure, but never money taken without a Success that says so, and
+never a Success whose money went back.
+"""
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from giftcard_connect.app import create_app
+from giftcard_connect.reconcile import reconcile
+
+from .flows import (
+    PAYMENT_UPDATE,
+    balance_of,
+    charge_of,
+    clear_emulator_faults,
+    emulator_faults,
+    giftcard_payments,
+    mock_faults,
+    redeem,
+    redemptions,
+    wait_until,
+)
+from .money import fetch_ledger
+
+
+def run_reconcile(config_for):
+    app = create_app(config_for())
+    with app.app_context():
+        return reconcile(app.extensions["giftcard_connect"], older_than=0)
+
+
+def test_provider_applies_then_times_out_is_voided(make_processor, checkout, merchant, mock_provider, books):
+    processor = make_processor(GIFTCARD_PROVIDER_TIMEOUT="0.5")
+    mock_faults(mock_provider.url, apply_then_delay=2, apply_then_delay_next=1)
+
+    response = redeem(processor.url, checkout.session(), "Valid-5000-EUR", 3000)
+
+    assert response.status_code == 502, response.text
+    body = response.json()
+    assert body["result"] == "Failure" and body["status"]["state"] == "GenericError"
+    [payment] = giftcard_payments(merchant)
+    assert body["paymentReference"] == payment["id"]
+    charge = charge_of(payment)
+    assert charge["state"] == "Failure"
+    ledger = fetch_ledger(mock_provider.url)
+    [redemption] = ledger["redemptions"]
+    assert redemption["reference"] == charge["interactionId"] and redemption["voided"]
+    assert ledger["voids"] == [
+        {"reference": charge["interactionId"], "voided": True,
+         "amount": {"centAmount": 3000, "currencyCode": "EUR"}}
+    ]
+    assert balance_of(mock_provider.url, "Valid-5000-EUR") == 5000
+    books()
+
+
+def test_recording_success_fails_then_compensation_voids(
+    processor, emulator, checkout, merchant, mock_provider, books, config_for
+):
+    """commercetools refuses every payment update: the provider's success is undone."""
+    emulator_faults(emulator.url, [{"route": PAYMENT_UPDATE, "status": 503, "times": 10}])
+
+    response = redeem(processor.url, checkout.session(), "Valid-5000-EUR", 3000)
+
+    assert response.status_code == 502, response.text
+    assert response.json()["status"]["state"] == "GenericError"
+    [payment] = giftcard_payments(merchant)
+    assert charge_of(payment)["state"] in ("Pending", "Failure")  # never Success
+    [redemption] = redemptions(mock_provider.url)
+    assert redemption["voided"]
+    assert balance_of(mock_provider.url, "Valid-5000-EUR") == 5000
+    books(allow_pending=True)
+
+    clear_emulator_faults(emulator.url)
+    run_reconcile(config_for)
+    [payment] = giftcard_payments(merchant)
+    assert charge_of(payment)["state"] == "Failure"
+    assert [t["type"] for t in payment["transactions"]] == ["Charge"]
+    assert balance_of(mock_provider.url, "Valid-5000-EUR") == 5000
+    books()
+
+
+@pytest.mark.parametrize("times", [1, 10])
+def test_success_landed_but_answer_lost_stays_success(
+    processor, emulator, checkout, merchant, mock_provider, books, times
+):
+    """The update was applied and its answer lost (once, or every time): keep the Success."""
+    emulator_faults(emulator.url, [{"route": PAYMENT_UPDATE, "status": 503, "times": times, "after": True}])
+
+    response = redeem(processor.url, checkout.session(), "Valid-5000-EUR", 3000)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["result"] == "Success"
+    payment = merchant.get_payment(body["paymentReference"])
+    assert charge_of(payment)["state"] == "Success"
+    assert payment["interfaceId"] == body["redemptionId"]
+    ledger = fetch_ledger(mock_provider.url)
+    [redemption] = ledger["redemptions"]
+    assert not redemption["voided"] and ledger["voids"] == []
+    assert balance_of(mock_provider.url, "Valid-5000-EUR") == 2000
+    books()
+
+
+def test_processor_killed_mid_redeem_is_reconciled(
+    processor_process, processor_env, checkout, merchant, mock_provider, books, tmp_path
+):
+    """kill -9 after the provider took the money and before the processor recorded it."""
+    mock_faults(mock_provider.url, apply_then_delay=3, apply_then_delay_next=1)
+    session = checkout.session()
+    answers = []
+
+    def shopper():
+        try:
+            answers.append(redeem(processor_process.url, session, "Valid-5000-EUR", 3000, timeout=30))
+        except Exception as exc:  # the connection dies with the processor
+            answers.append(exc)
+
+    thread = threading.Thread(target=shopper)
+    thread.start()
+    try:
+        wait_until(lambda: redemptions(mock_provider.url), timeout=15)
+        [payment] = giftcard_payments(merchant)
+        assert charge_of(payment)["state"] == "Pending"
+        processor_process.kill()
+    finally:
+        thread.join(30)
+    assert not thread.is_alive()
+    assert len(answers) == 1 and isinstance(answers[0], Exception), answers
+    assert balance_of(mock_provider.url, "Valid-5000-EUR") == 2000  # taken, and recorded nowhere
+
+    def cli_reconcile():
+        return subprocess.run(
+            [sys.executable, "-m", "giftcard_connect.cli", "reconcile", "--older-than", "0"],
+            env=processor_env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )
+
+    first = cli_reconcile()
+    print("FIRST", first.stdout, first.stderr)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert payment["id"] in first.stdout and "voided" in first.stdout
+    [payment] = giftcard_payments(merchant)
+    assert charge_of(payment)["state"] == "Failure"
+    [redemption] = redemptions(mock_provider.url)
+    assert redemption["voided"]
+    assert balance_of(mock_provider.url, "Valid-5000-EUR") == 5000
+    books()
+
+    second = cli_reconcile()
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert payment["id"] not in second.stdout
+    assert "0 pending" in second.stdout
+    assert len(fetch_ledger(mock_provider.url)["voids"]) == 1
+    books()

@@ -13,6 +13,7 @@ import requests
 from flask import Flask, g, has_request_context, request
 
 from .api import register_blueprints
+from .api.enabler import init_cors
 from .api.errors import register_error_handlers
 from .auth.jwt import JwtVerifier
 from .auth.oauth2 import TokenIntrospector
@@ -95,6 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["giftcard_connect_plugins"] = pm
 
     _init_correlation_id(app)
+    init_cors(app, settings)
     register_blueprints(app)
     register_error_handlers(app)
     return app

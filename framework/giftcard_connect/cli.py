@@ -117,11 +117,13 @@ def emulator(host, port, project_key, client_id, client_secret, faults):
 @click.option("--emulator-port", type=int, default=0, help="Default: a free port.")
 @click.option("--provider-port", type=int, default=0, help="Default: a free port.")
 @click.option("--processor-port", type=int, default=0, help="Default: a free port.")
+@click.option("--storefront-port", type=int, default=0,
+              help="The local checkout page. Default: a free port.")
 @click.option("--currency", default="EUR", show_default=True)
 @click.option("--info-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Also write the URLs, credentials and ids as JSON to this file.")
-def demo(host, emulator_port, provider_port, processor_port, currency, info_file):
-    """Run emulator, mock provider and processor locally, with a cart and a session."""
+def demo(host, emulator_port, provider_port, processor_port, storefront_port, currency, info_file):
+    """Run emulator, mock provider, processor and a checkout page locally, with a cart."""
     from .demo import describe, start_demo
 
     configure_logging("text")
@@ -131,6 +133,7 @@ def demo(host, emulator_port, provider_port, processor_port, currency, info_file
             emulator_port=emulator_port,
             provider_port=provider_port,
             processor_port=processor_port,
+            storefront_port=storefront_port,
             currency=currency.upper(),
         )
     except ConfigurationError as exc:

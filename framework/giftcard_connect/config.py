@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -24,6 +25,18 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive, got {raw!r}")
     return value
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """``GIFTCARD_ALLOWED_ORIGINS``: ``*`` or comma-separated ``scheme://host[:port]``."""
+    origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ConfigurationError(
+                "GIFTCARD_ALLOWED_ORIGINS must be * or origins like https://shop.example "
+                f"(scheme and host, no path or trailing slash), got {origin!r}"
+            )
+    return origins or ("*",)
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class Settings:
     status_timeout: float = 5.0
     max_body_bytes: int = 16 * 1024
     log_format: str = "json"
+    allowed_origins: tuple[str, ...] = ("*",)
 
     @classmethod
     def from_env(
@@ -100,4 +114,5 @@ class Settings:
             status_timeout=_number(env, "GIFTCARD_STATUS_TIMEOUT", 5.0),
             max_body_bytes=int(_number(env, "GIFTCARD_MAX_BODY_BYTES", 16 * 1024)),
             log_format=env.get("GIFTCARD_LOG_FORMAT", "json"),
+            allowed_origins=_origins(env.get("GIFTCARD_ALLOWED_ORIGINS") or "*"),
         )

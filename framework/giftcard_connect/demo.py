@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import shlex
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from .commercetools import CommercetoolsClient
 from .emulator import create_app as create_emulator_app
 from .errors import ConfigurationError
 from .servers import BackgroundServer
+from .storefront import create_app as create_storefront_app
 
 PROCESSOR_SCOPES = (
     "manage_payments",
@@ -55,10 +57,12 @@ def start_demo(
     emulator_port: int = 0,
     provider_port: int = 0,
     processor_port: int = 0,
+    storefront_port: int = 0,
     project_key: str = "demo",
     currency: str = "EUR",
 ) -> DemoStack:
-    """Start the three services, then create a demo cart and a Checkout session."""
+    """Start the three services, create a demo cart and a Checkout session, then the
+    local checkout page (the storefront) that pays it through the Enabler."""
     merchant = {"clientId": "merchant", "secret": secrets.token_urlsafe(24)}
     processor = {"clientId": "processor", "secret": secrets.token_urlsafe(24)}
     emulator_app = create_emulator_app(
@@ -99,10 +103,21 @@ def start_demo(
         )
         processor_server = BackgroundServer(processor_app, host, processor_port, "processor")
         stack.servers.append(processor_server.start())
-        stack.info = _create_checkout(
-            emulator.url, project_key, merchant, currency, processor_server.url
+        merchant_client = _merchant_client(emulator.url, project_key, merchant)
+        new_checkout = functools.partial(
+            _create_checkout, merchant_client, currency, processor_server.url
         )
+        stack.info = new_checkout()
+        storefront_app = create_storefront_app(
+            commercetools=merchant_client,
+            processor_url=processor_server.url,
+            new_checkout=new_checkout,
+            checkout=stack.info,
+        )
+        storefront = BackgroundServer(storefront_app, host, storefront_port, "storefront")
+        stack.servers.append(storefront.start())
         stack.info.update(
+            storefrontUrl=storefront.url,
             emulatorUrl=emulator.url,
             providerUrl=provider.url,
             processorUrl=processor_server.url,
@@ -117,9 +132,8 @@ def start_demo(
     return stack
 
 
-def _create_checkout(emulator_url, project_key, merchant, currency, processor_url) -> dict:
-    """What commercetools Checkout does before loading the Enabler: a cart and a session."""
-    client = CommercetoolsClient(
+def _merchant_client(emulator_url, project_key, merchant) -> CommercetoolsClient:
+    return CommercetoolsClient(
         project_key=project_key,
         client_id=merchant["clientId"],
         client_secret=merchant["secret"],
@@ -127,6 +141,10 @@ def _create_checkout(emulator_url, project_key, merchant, currency, processor_ur
         api_url=emulator_url,
         session_url=emulator_url,
     )
+
+
+def _create_checkout(client: CommercetoolsClient, currency, processor_url) -> dict:
+    """What commercetools Checkout does before loading the Enabler: a cart and a session."""
     cart = client.create_cart(
         {
             "currency": currency,
@@ -192,6 +210,7 @@ def describe(info: dict[str, Any]) -> str:
     total = info["cartTotal"]
     lines = [
         "giftcard-connect demo is running (Ctrl-C stops it)",
+        f"  checkout page:  {info['storefrontUrl']}  <- open this in a browser",
         f"  processor:      {info['processorUrl']}",
         f"  mock provider:  {info['providerUrl']}",
         f"  commercetools:  {info['emulatorUrl']} (emulator)",

@@ -137,6 +137,26 @@ def giftcard_health(context: "ProviderContext") -> "HealthCheck":
 
 
 # ---------------------------------------------------------------------------
+# Optional provider hooks: not in PROVIDER_HOOKS, so a provider may leave them out.
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def giftcard_enabler_directory() -> "str | None":
+    """A directory of static files served by the processor at ``/enabler/provider/``.
+
+    Optional: return None (or leave the hook out) to use the base Enabler unchanged.
+    The directory's ``enabler.js`` may ``import { Enabler } from "../enabler.js"`` and
+    extend it (other fields, other texts); Checkout then loads
+    ``{processorUrl}/enabler/provider/enabler.js``. Only ``.js``, ``.mjs``, ``.css``,
+    ``.json``, ``.svg``, ``.png`` and ``.woff2`` files are served, with the same cache and
+    CORS headers as the base Enabler. Called per request; keep it cheap.
+
+    :return: an absolute path to an existing directory, or None.
+    """
+
+
+# ---------------------------------------------------------------------------
 # Observer hooks: every implementation is called; return values are ignored.
 # An exception in an observer is logged and never changes a money outcome.
 # ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ unknown, so it surfaces as ``ProviderUnavailable`` (and is logged), never as suc
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Callable, Mapping
 
 from .errors import ConfigurationError, GiftCardError, ProviderUnavailable
@@ -93,6 +94,25 @@ class Provider:
 
     def health(self) -> HealthCheck:
         return self._call("giftcard_health", HealthCheck, context=self._make_context())
+
+    def enabler_directory(self) -> str | None:
+        """The provider's own Enabler files (optional hook), or None to use the base one.
+
+        A hook that fails or names no directory is logged and ignored: the base Enabler
+        still works, so a broken optional hook must not take the checkout down.
+        """
+        try:
+            directory = self.pm.hook.giftcard_enabler_directory()
+        except Exception:
+            log.exception("provider %s: giftcard_enabler_directory failed", self.name)
+            return None
+        if directory is None:
+            return None
+        if not isinstance(directory, (str, os.PathLike)) or not os.path.isdir(directory):
+            log.error("provider %s: giftcard_enabler_directory returned %r, not a directory",
+                      self.name, directory)
+            return None
+        return os.fspath(directory)
 
     def payment_recorded(self, payment: dict, transaction: dict) -> None:
         """Tell observers; their failures are logged and never change the outcome."""

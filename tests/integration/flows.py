@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any, Callable
 
 import requests
+
+from giftcard_connect import hookimpl
 
 from .money import fetch_ledger, fetch_payments
 
@@ -44,13 +47,18 @@ def seed_card(mock_url: str, code: str, cents: int, *, pin: str | None = None, c
     requests.post(f"{mock_url}/_admin/cards", json=body, timeout=5).raise_for_status()
 
 
-def mock_redeem_directly(mock_url: str, code: str, cents: int, reference: str) -> dict:
-    """A redemption made at the provider itself, as a processor would."""
-    response = requests.post(
+def mock_redeem_attempt(mock_url: str, code: str, cents: int, reference: str) -> requests.Response:
+    """Ask the provider itself for a redemption, as a processor would."""
+    return requests.post(
         f"{mock_url}/v1/redemptions",
         json={"code": code, "amount": {"centAmount": cents, "currencyCode": "EUR"}, "reference": reference},
         timeout=5,
     )
+
+
+def mock_redeem_directly(mock_url: str, code: str, cents: int, reference: str) -> dict:
+    """A new redemption made at the provider itself."""
+    response = mock_redeem_attempt(mock_url, code, cents, reference)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -113,3 +121,25 @@ def pending_charge_payment(merchant, reference: str, cents: int, *, interface: s
             ],
         }
     )
+
+
+class Recorder:
+    """An observer plugin that remembers every final transaction state it is told about."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.calls: list[tuple[str, str, str]] = []
+        self.problems: list[str] = []  # an assert here would be swallowed by the framework
+
+    @hookimpl
+    def giftcard_payment_recorded(self, payment, transaction):
+        # The payment as stored must already hold the transaction in that state.
+        stored = [t for t in payment["transactions"] if t["id"] == transaction["id"]]
+        with self.lock:
+            if [t["state"] for t in stored] != [transaction["state"]]:
+                self.problems.append(f"{payment['id']}: told {transaction['state']}, stored {stored}")
+            self.calls.append((payment["id"], transaction["type"], transaction["state"]))
+
+    def of(self, payment_id: str) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(kind, state) for pid, kind, state in self.calls if pid == payment_id]

@@ -110,7 +110,7 @@ def book_problems(
 
     cards = ledger.get("cards", {})
     for code in sorted(set(cards) | set(held_by_provider) | set(recorded)):
-        label = f"card …{code[-4:]}"
+        label = f"card {code}"
         held, booked = held_by_provider.get(code, 0), recorded.get(code, 0)
         if held != booked:
             problems.append(

@@ -140,7 +140,6 @@ def test_processor_killed_mid_redeem_is_reconciled(
         )
 
     first = cli_reconcile()
-    print("FIRST", first.stdout, first.stderr)
     assert first.returncode == 0, first.stdout + first.stderr
     assert payment["id"] in first.stdout and "voided" in first.stdout
     [payment] = giftcard_payments(merchant)
@@ -155,4 +154,26 @@ def test_processor_killed_mid_redeem_is_reconciled(
     assert payment["id"] not in second.stdout
     assert "0 pending" in second.stdout
     assert len(fetch_ledger(mock_provider.url)["voids"]) == 1
+    books()
+
+
+@pytest.mark.parametrize("key", [None, "order-1"])
+def test_lost_answer_to_creating_the_payment_still_completes_the_redeem(
+    processor, emulator, checkout, merchant, mock_provider, books, key
+):
+    """commercetools created the Pending payment but its answer was lost; the keyed create is
+    replayed and answers DuplicateField. That payment is this very request's own: the redeem
+    must go on (or be refused cleanly), not stay "in progress" with nobody working on it."""
+    emulator_faults(
+        emulator.url, [{"route": "POST /<projectKey>/payments", "status": 503, "times": 1, "after": True}]
+    )
+    session = checkout.session()
+
+    response = redeem(processor.url, session, "Valid-5000-EUR", 3000, key=key)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["result"] == "Success"
+    [payment] = giftcard_payments(merchant)
+    assert charge_of(payment)["state"] == "Success"
+    assert len(redemptions(mock_provider.url)) == 1
     books()

@@ -304,3 +304,30 @@ def test_concurrent_cards_never_overpay_the_cart(processor, checkout, merchant, 
     assert successful <= attached
     assert len(redemptions(mock_provider.url)) == 3
     books({code: 5000 for code in codes})
+
+
+def test_one_card_many_carts_never_goes_below_zero(processor, checkout, merchant, mock_provider, books):
+    sessions = [checkout.session(checkout.cart(10_000)) for _ in range(6)]
+
+    results = run_concurrently(
+        6, lambda i: redeem(processor.url, sessions[i], "Valid-5000-EUR", 2000)
+    )
+
+    assert all(not isinstance(r, Exception) for r in results), results
+    outcomes = sorted((r.status_code, r.json()["result"]) for r in results)
+    assert outcomes == [(200, "Success")] * 2 + [(400, "Failure")] * 4, outcomes
+    assert balance_of(mock_provider.url, "Valid-5000-EUR") == 1000
+    assert len(redemptions(mock_provider.url)) == 2
+    books()
+
+
+def test_session_of_another_payment_interface_writes_nothing(processor, checkout, merchant, mock_provider, books):
+    """Such a payment would escape reconcile (it only looks at its own interface)."""
+    session = checkout.session(checkout.cart(10_000), paymentInterface="someone-else")
+    response = redeem(processor.url, session, "Valid-5000-EUR", 3000)
+
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["code"] == "InvalidOperation"
+    assert giftcard_payments(merchant) == []
+    assert fetch_ledger(mock_provider.url)["redemptions"] == []
+    books()

@@ -4,9 +4,10 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import giftcard, health, intents, operations
+    from . import enabler, giftcard, health, intents, operations
 
     app.register_blueprint(health.bp)
     app.register_blueprint(giftcard.bp)
     app.register_blueprint(operations.bp)
     app.register_blueprint(intents.bp)
+    app.register_blueprint(enabler.bp)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import wait
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint
 
@@ -59,9 +60,10 @@ def status():
     runtime = current_runtime()
     checks = _run_checks(runtime)
     up = sum(check["status"] == "UP" for check in checks)
+    verdict = "OK" if up == len(checks) else "Partially Available" if up else "Unavailable"
     return {
-        "status": "OK" if up == len(checks) else "Unavailable" if up == 0 else "Partially Available",
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z",
+        "status": verdict,
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z",
         "version": PACKAGE["Version"],
         "metadata": {"name": PACKAGE["Name"], "description": PACKAGE["Summary"]},
         "checks": checks,

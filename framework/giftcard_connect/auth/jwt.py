@@ -25,7 +25,7 @@ from ..runtime import current_runtime
 log = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
-BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] ([A-Za-z0-9\-_.]{1,8192})$")
+BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-_.]{1,8192})$")
 INVALID = "The JSON web token is invalid or has expired."
 NOT_CONFIGURED = "JWT authentication is not configured: set CTP_JWKS_URL and CTP_JWT_ISSUER."
 

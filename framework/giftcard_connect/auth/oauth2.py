@@ -16,8 +16,8 @@ import hashlib
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from cachetools import TTLCache
 from flask import g, request
@@ -28,7 +28,7 @@ from ..runtime import current_runtime
 
 AUTHORITIES = ("manage_checkout_payment_intents", "manage_project")
 # RFC 6750 b64token, with a length bound so nobody makes us introspect megabytes.
-BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] ([A-Za-z0-9\-._~+/]{1,4096}=*)$")
+BEARER = re.compile(r"^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9\-._~+/]{1,4096}=*)$")
 MISSING = (
     "This endpoint requires an access token. Please provide a valid access token "
     "via HTTP header 'Authorization: Bearer <token>'."

@@ -16,6 +16,9 @@ ACTIVE_STATES = ("Success", "Pending")
 PAYING_TYPES = ("Charge", "Authorization")
 UNDOING_TYPES = ("Refund", "CancelAuthorization")
 FINAL_STATES = ("Success", "Failure")
+# paymentStatus.interfaceCode of a Pending charge whose void has started: it may no
+# longer become Success, whatever the provider answers to the redeem still in flight.
+VOIDING = "Voiding"
 
 
 def payment_key(cart_id: str, idempotency_key: str) -> str:
@@ -60,3 +63,7 @@ def charge_of(payment: dict[str, Any]) -> dict[str, Any] | None:
 
 def transaction_by_id(payment: dict[str, Any], transaction_id: str) -> dict[str, Any]:
     return next(t for t in payment["transactions"] if t["id"] == transaction_id)
+
+
+def is_voiding(payment: dict[str, Any]) -> bool:
+    return (payment.get("paymentStatus") or {}).get("interfaceCode") == VOIDING

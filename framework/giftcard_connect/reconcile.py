@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .commercetools import CommercetoolsError
-from .errors import ProviderUnavailable
+from .errors import GiftCardError, ProviderUnavailable
 from .journal import METHOD
-from .payments import complete_refund, settle_void
+from .payments import complete_refund, void_pending_charge
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class ReconcileRow:
     reference: str
     amount: str
     created: str
-    outcome: str  # "voided", "nothing to void", "refunded", "refund refused", "would …", "unresolved: …"
+    outcome: str  # voided, nothing to void, already final, refunded, refund refused, would …, unresolved: …
 
     @property
     def resolved(self) -> bool:
@@ -97,15 +97,18 @@ def _resolve(runtime: Runtime, payment: dict, transaction: dict, dry_run: bool) 
             return row("unresolved: the provider did not confirm the refund")
         return row("refunded" if outcome == "approved" else "refund refused")
     try:
-        result = runtime.provider.void(reference)
+        result = void_pending_charge(runtime, payment["id"], transaction["id"], reference)
     except ProviderUnavailable as exc:
         log.warning("reconcile: void %s unconfirmed: %s", reference, exc.message)
         return row(f"unresolved: {exc.message}")
-    try:
-        settle_void(runtime, payment["id"], transaction["id"], result)
+    except GiftCardError as refusal:
+        log.error("reconcile: provider refused to void %s: %s", reference, refusal.code)
+        return row(f"unresolved: the provider refused the void ({refusal.code})")
     except CommercetoolsError as exc:
         log.warning("reconcile: void %s not recorded: %r", reference, exc)
         return row("unresolved: commercetools did not record the void")
+    if result is None:
+        return row("already final")
     return row("voided" if result.voided else "nothing to void")
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the money-safety tests: the books check, processor factories, a gunicorn processor."""
+"""Money-safety fixtures: the books check, processor factories, a gunicorn processor."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 import requests
-
 from giftcard_connect.app import create_app
 from giftcard_connect.servers import BackgroundServer
 
@@ -44,7 +43,7 @@ def config_for(emulator, mock_provider) -> Callable[..., dict]:
 
 @pytest.fixture
 def make_processor(config_for):
-    """``make_processor(**overrides)`` → a running processor (a BackgroundServer), stopped after."""
+    """``make_processor(**overrides)`` → a running processor (BackgroundServer), stopped after."""
     servers: list[BackgroundServer] = []
 
     def make(**overrides) -> BackgroundServer:
@@ -79,9 +78,23 @@ class ProcessorProcess:
         self.log_path = log_path
         with open(log_path, "w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "giftcard_connect.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--workers", "1"],
-                env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "giftcard_connect.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    "1",
+                ],
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
 

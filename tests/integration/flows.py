@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import requests
-
 from giftcard_connect import hookimpl
 
 from .money import fetch_ledger, fetch_payments
@@ -26,7 +26,10 @@ def redeem(
     currency: str = "EUR",
     timeout: float = 30,
 ) -> requests.Response:
-    body: dict[str, Any] = {"code": code, "redeemAmount": {"centAmount": cents, "currencyCode": currency}}
+    body: dict[str, Any] = {
+        "code": code,
+        "redeemAmount": {"centAmount": cents, "currencyCode": currency},
+    }
     if pin is not None:
         body["pin"] = pin
     headers = {"X-Session-Id": session_id}
@@ -40,7 +43,9 @@ def mock_faults(mock_url: str, **settings) -> None:
     requests.put(f"{mock_url}/_admin/faults", json=settings, timeout=5).raise_for_status()
 
 
-def seed_card(mock_url: str, code: str, cents: int, *, pin: str | None = None, currency: str = "EUR"):
+def seed_card(
+    mock_url: str, code: str, cents: int, *, pin: str | None = None, currency: str = "EUR"
+):
     body = {"code": code, "centAmount": cents, "currencyCode": currency}
     if pin is not None:
         body["pin"] = pin
@@ -51,7 +56,11 @@ def mock_redeem_attempt(mock_url: str, code: str, cents: int, reference: str) ->
     """Ask the provider itself for a redemption, as a processor would."""
     return requests.post(
         f"{mock_url}/v1/redemptions",
-        json={"code": code, "amount": {"centAmount": cents, "currencyCode": "EUR"}, "reference": reference},
+        json={
+            "code": code,
+            "amount": {"centAmount": cents, "currencyCode": "EUR"},
+            "reference": reference,
+        },
         timeout=5,
     )
 
@@ -80,7 +89,9 @@ def redemptions(mock_url: str) -> list[dict]:
 
 
 def giftcard_payments(merchant) -> list[dict]:
-    return [p for p in fetch_payments(merchant) if p["paymentMethodInfo"].get("method") == "giftcard"]
+    return [
+        p for p in fetch_payments(merchant) if p["paymentMethodInfo"].get("method") == "giftcard"
+    ]
 
 
 def charge_of(payment: dict) -> dict:
@@ -104,7 +115,9 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 10, interval: floa
         time.sleep(interval)
 
 
-def pending_charge_payment(merchant, reference: str, cents: int, *, interface: str = "mock") -> dict:
+def pending_charge_payment(
+    merchant, reference: str, cents: int, *, interface: str = "mock"
+) -> dict:
     """A gift card payment with a Pending charge, as a crashed processor leaves it behind."""
     return merchant.create_payment(
         {
@@ -137,7 +150,9 @@ class Recorder:
         stored = [t for t in payment["transactions"] if t["id"] == transaction["id"]]
         with self.lock:
             if [t["state"] for t in stored] != [transaction["state"]]:
-                self.problems.append(f"{payment['id']}: told {transaction['state']}, stored {stored}")
+                self.problems.append(
+                    f"{payment['id']}: told {transaction['state']}, stored {stored}"
+                )
             self.calls.append((payment["id"], transaction["type"], transaction["state"]))
 
     def of(self, payment_id: str) -> list[tuple[str, str]]:

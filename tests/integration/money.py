@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import requests
 
@@ -84,7 +85,9 @@ def book_problems(
             payments_of_reference[reference].append(payment["id"])
         taken = sum(_cents(c["amount"]) for c in charges if c["state"] == "Success")
         given_back = sum(
-            _cents(t["amount"]) for t in transactions if t["type"] == "Refund" and t["state"] == "Success"
+            _cents(t["amount"])
+            for t in transactions
+            if t["type"] == "Refund" and t["state"] == "Success"
         )
         for refund in (t for t in transactions if t["type"] == "Refund"):
             interaction = refund.get("interactionId") or ""

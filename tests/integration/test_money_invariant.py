@@ -14,8 +14,14 @@ def money(cents):
 
 
 def redemption(reference, code="CARD-A", cents=3000, cancelled=0, voided=False):
-    return {"id": f"rdm_{reference}", "reference": reference, "code": code,
-            "amount": money(cents), "cancelled": money(cancelled), "voided": voided}
+    return {
+        "id": f"rdm_{reference}",
+        "reference": reference,
+        "code": code,
+        "amount": money(cents),
+        "cancelled": money(cancelled),
+        "voided": voided,
+    }
 
 
 def payment(reference, cents=3000, state="Success", *extra):
@@ -24,16 +30,26 @@ def payment(reference, cents=3000, state="Success", *extra):
         "paymentMethodInfo": {"method": "giftcard", "paymentInterface": "mock"},
         "amountPlanned": money(cents),
         "transactions": [
-            {"id": f"tx_{reference}", "type": "Charge", "amount": money(cents), "state": state,
-             "interactionId": reference},
+            {
+                "id": f"tx_{reference}",
+                "type": "Charge",
+                "amount": money(cents),
+                "state": state,
+                "interactionId": reference,
+            },
             *extra,
         ],
     }
 
 
 def void_refund(reference, cents=3000, state="Success"):
-    return {"id": f"rf_{reference}", "type": "Refund", "amount": money(cents), "state": state,
-            "interactionId": f"{reference}:void"}
+    return {
+        "id": f"rf_{reference}",
+        "type": "Refund",
+        "amount": money(cents),
+        "state": state,
+        "interactionId": f"{reference}:void",
+    }
 
 
 @pytest.fixture
@@ -51,8 +67,12 @@ def consistent():
         payment("r1", 3000),
         payment("r2", 2000, "Failure"),
         payment("r3", 1000, "Success", void_refund("r3", 1000)),
-        {"id": "other", "paymentMethodInfo": {"method": "creditCard"}, "amountPlanned": money(1),
-         "transactions": [{"id": "x", "type": "Charge", "amount": money(1), "state": "Success"}]},
+        {
+            "id": "other",
+            "paymentMethodInfo": {"method": "creditCard"},
+            "amountPlanned": money(1),
+            "transactions": [{"id": "x", "type": "Charge", "amount": money(1), "state": "Success"}],
+        },
     ]
     return ledger, payments, {"CARD-A": 8000, "CARD-B": 4000}
 
@@ -104,7 +124,10 @@ def test_pending_is_tolerated_only_when_asked(consistent):
 
 def test_magic_and_seeded_cards_know_their_initial_balance():
     ledger = {
-        "cards": {"Valid-5000-EUR": {"amount": money(2000)}, "PIN-5000-EUR": {"amount": money(5000)}},
+        "cards": {
+            "Valid-5000-EUR": {"amount": money(2000)},
+            "PIN-5000-EUR": {"amount": money(5000)},
+        },
         "redemptions": [redemption("r1", code="Valid-5000-EUR", cents=3000)],
     }
     assert book_problems(ledger, [payment("r1", 3000)]) == []

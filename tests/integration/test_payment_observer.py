@@ -2,7 +2,6 @@
 
 import giftcard_connect_mock.plugin
 import pytest
-
 from giftcard_connect.app import create_app
 from giftcard_connect.reconcile import reconcile
 
@@ -51,8 +50,11 @@ def test_observer_hears_each_outcome_once(observed, recorder, checkout, mock_pro
     assert recorder.of(voided_id) == [("Charge", "Failure")]
 
     # Replays answer the first outcome and tell nobody again.
-    for key, code, cents in (("paid", "Valid-5000-EUR", 3000), ("declined", "Expired", 1000),
-                             ("voided", "Valid-4000-EUR", 1000)):
+    for key, code, cents in (
+        ("paid", "Valid-5000-EUR", 3000),
+        ("declined", "Expired", 1000),
+        ("voided", "Valid-4000-EUR", 1000),
+    ):
         replay = redeem(observed.url, session, code, cents, key=key)
         assert replay.json()["paymentReference"] in (paid, declined, voided_id)
     assert len(recorder.calls) == 3, recorder.calls

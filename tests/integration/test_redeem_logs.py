@@ -4,7 +4,14 @@ import logging
 
 import requests
 
-from .flows import PAYMENT_UPDATE, clear_emulator_faults, emulator_faults, mock_faults, redeem, seed_card
+from .flows import (
+    PAYMENT_UPDATE,
+    clear_emulator_faults,
+    emulator_faults,
+    mock_faults,
+    redeem,
+    seed_card,
+)
 
 CODE = "GCSECRET-4Q7Z-8M2K-XW91"
 PIN = "731904"
@@ -14,7 +21,9 @@ OTHER_CODE = "GCSECRET-ZZ31-PL0P-QN52"
 
 def record_text(record: logging.LogRecord) -> str:
     """Everything a handler could write: message, traceback, stack and every attribute."""
-    return logging.Formatter("%(name)s %(levelname)s %(message)s").format(record) + repr(record.__dict__)
+    return logging.Formatter("%(name)s %(levelname)s %(message)s").format(record) + repr(
+        record.__dict__
+    )
 
 
 def test_no_code_or_pin_in_logs(make_processor, emulator, mock_provider, checkout, books, all_logs):
@@ -31,7 +40,9 @@ def test_no_code_or_pin_in_logs(make_processor, emulator, mock_provider, checkou
     assert redeem(processor.url, session, OTHER_CODE, 1000).status_code == 400
     # invalid input that carries the code
     bad = requests.post(
-        f"{processor.url}/redeem", headers={"X-Session-Id": session}, timeout=10,
+        f"{processor.url}/redeem",
+        headers={"X-Session-Id": session},
+        timeout=10,
         json={"code": CODE, "pin": PIN, "redeemAmount": {"centAmount": "x", "currencyCode": "EUR"}},
     )
     assert bad.status_code == 400 and CODE not in bad.text and PIN not in bad.text
@@ -45,7 +56,9 @@ def test_no_code_or_pin_in_logs(make_processor, emulator, mock_provider, checkou
 
     records = all_logs.records
     framework = [r for r in records if r.name.startswith("giftcard_connect.payments")]
-    assert any(r.levelno >= logging.ERROR for r in framework), "compensation and void must be logged"
+    assert any(r.levelno >= logging.ERROR for r in framework), (
+        "compensation and void must be logged"
+    )
     for record in records:
         text = record_text(record)
         for secret in (CODE, PIN, WRONG_PIN, OTHER_CODE):

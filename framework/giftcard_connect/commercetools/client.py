@@ -146,15 +146,24 @@ class CommercetoolsClient:
         *,
         payment: Resource | None = None,
         attempts: int = 5,
+        on_lost_answer: Callable[[Resource], None] | None = None,
     ) -> Resource:
         """Apply ``build_actions(payment)``, re-reading and re-building on 409.
 
         ``build_actions`` sees the current payment and returns the actions still needed;
         None or ``[]`` means nothing is left to do, and the payment is returned as is.
         That makes the update idempotent, including after a replayed request.
+        ``on_lost_answer(payment)`` is called with the payment an update was built from
+        when that update was replayed and then met a conflict: it may have been applied.
         """
         return self._update_on_conflict(
-            self.get_payment, self.update_payment, payment_id, build_actions, payment, attempts
+            self.get_payment,
+            self.update_payment,
+            payment_id,
+            build_actions,
+            payment,
+            attempts,
+            on_lost_answer,
         )
 
     # OAuth
@@ -193,6 +202,7 @@ class CommercetoolsClient:
         build_actions: BuildActions,
         current: Resource | None,
         attempts: int,
+        on_lost_answer: Callable[[Resource], None] | None = None,
     ) -> Resource:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
@@ -210,6 +220,8 @@ class CommercetoolsClient:
             except CommercetoolsError as exc:
                 if not exc.is_conflict or attempt >= attempts:
                     raise
+                if exc.replayed and on_lost_answer is not None:
+                    on_lost_answer(current)
                 log.info(
                     "commercetools version conflict on %s (had %s, now %s); re-reading, "
                     "attempt %d/%d [correlation id %s]",

@@ -27,11 +27,13 @@ class CommercetoolsError(GiftCardConnectError):
         status_code: int | None = None,
         errors: list[dict[str, Any]] | None = None,
         correlation_id: str | None = None,
+        replayed: bool = False,
     ):
         self.message = message
         self.status_code = status_code
         self.errors = list(errors or [])
         self.correlation_id = correlation_id
+        self.replayed = replayed  # an earlier attempt of the same request got no usable answer
         super().__init__(message)
 
     @classmethod
@@ -52,6 +54,7 @@ class CommercetoolsError(GiftCardConnectError):
             status_code=response.status_code,
             errors=errors,
             correlation_id=response.headers.get(CORRELATION_HEADER) or sent,
+            replayed=getattr(response, "replayed", False),
         )
 
     @property

@@ -66,7 +66,11 @@ class Transport:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> requests.Response:
-        """Return the final response (any status); raise only when no answer arrived."""
+        """Return the final response (any status); raise only when no answer arrived.
+
+        ``response.replayed`` tells whether earlier attempts went unanswered: for a POST,
+        one of them may have been applied.
+        """
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})}
         correlation_id = self._correlation_id() if self._correlation_id else None
         if correlation_id:
@@ -86,6 +90,7 @@ class Transport:
             except requests.exceptions.RequestException as exc:  # a bug, not the network
                 raise _no_answer(method, path, exc, attempt, correlation_id) from exc
             else:
+                response.replayed = attempt > 0
                 if response.status_code not in TRANSIENT_STATUSES or attempt >= allowed:
                     return response
                 delay = _retry_after(response)

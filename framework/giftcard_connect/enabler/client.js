@@ -146,12 +146,15 @@ export function parseRetryAfter(value) {
   return Number.isNaN(date) ? null : Math.max(0, (date - Date.now()) / 1000);
 }
 
-/** An EnablerError for an answer with a JSON body that is not what was expected. */
+/**
+ * An EnablerError for an answer with a JSON body that is not what was expected: an
+ * HttpError for an error status, an InvalidResponse for a success without the fields.
+ */
 export function httpError(answer, path) {
   const body = answer.body || {};
   const first = Array.isArray(body.errors) && body.errors[0] ? body.errors[0] : {};
   return new EnablerError({
-    type: "HttpError",
+    type: answer.status >= 400 ? "HttpError" : "InvalidResponse",
     status: answer.status,
     code: first.code || body.error || null,
     message: body.message || first.message || `${path}: HTTP ${answer.status}`,

@@ -1,7 +1,7 @@
 """The money flow: the only place that decides what a gift card operation means."""
 
 from .intents import IntentOutcome, cancel, capture, complete_refund, refund, reverse
-from .recording import settle_void
+from .recording import settle_void, void_pending_charge
 from .redeem import RedeemOutcome, check_balance, redeem
 
 __all__ = [
@@ -15,4 +15,5 @@ __all__ = [
     "refund",
     "reverse",
     "settle_void",
+    "void_pending_charge",
 ]

@@ -18,7 +18,14 @@ from ..errors import ApiError, GiftCardError, ProviderUnavailable
 from ..journal import METHOD, charge_of, transaction_by_id
 from ..models import Money
 from ..runtime import Runtime
-from .recording import finalize, now_iso, record_safely, settle_void, update_payment
+from .recording import (
+    finalize,
+    now_iso,
+    record_safely,
+    settle_void,
+    update_payment,
+    void_pending_charge,
+)
 
 log = logging.getLogger(__name__)
 
@@ -141,19 +148,25 @@ def cancel(runtime: Runtime, payment_id: str) -> IntentOutcome:
 
 
 def _void(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
+    """Void a Pending charge (marked first, see void_pending_charge) or a Success one."""
+    pending = charge["state"] == "Pending"
     try:
-        result = runtime.provider.void(charge["interactionId"])
+        if pending:
+            result = void_pending_charge(runtime, payment["id"], charge["id"], charge["interactionId"])
+            if result is None:
+                return IntentOutcome("rejected", "The payment changed meanwhile; ask again.")
+        else:
+            result = runtime.provider.void(charge["interactionId"])
+            if not result.voided:
+                log.error("payment %s: provider found no redemption to void", payment["id"])
+                return IntentOutcome("rejected", "The provider has no redemption to void.")
+            settle_void(runtime, payment["id"], charge["id"], result)
     except GiftCardError as refusal:
         return IntentOutcome("rejected", refusal.message)
     except ProviderUnavailable:
         return RECEIVED
-    if charge["state"] == "Success" and not result.voided:
-        log.error("payment %s: provider found no redemption to void", payment["id"])
-        return IntentOutcome("rejected", "The provider has no redemption to void.")
-    try:
-        settle_void(runtime, payment["id"], charge["id"], result)
     except CommercetoolsError as exc:
-        log.error("payment %s: void confirmed, not recorded (%r)", payment["id"], exc)
+        log.error("payment %s: void not recorded (%r)", payment["id"], exc)
         return RECEIVED
     return APPROVED
 

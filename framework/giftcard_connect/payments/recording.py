@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from ..commercetools import CommercetoolsError
-from ..journal import FINAL_STATES, transaction_by_id
+from ..journal import FINAL_STATES, VOIDING, is_voiding, transaction_by_id
 from ..models import VoidResult
 from ..runtime import Runtime
 
@@ -76,6 +76,31 @@ def settle_void(runtime: Runtime, payment_id: str, charge_id: str, result: VoidR
     return update_payment(runtime, payment_id, build)
 
 
+def void_pending_charge(
+    runtime: Runtime, payment_id: str, charge_id: str, reference: str
+) -> VoidResult | None:
+    """Void a Pending charge that this call did not start, and record the result.
+
+    The charge is first marked Voiding, so that a redeem still waiting for the provider can
+    no longer record it as Success; only then is the provider asked. Returns None when the
+    charge is not Pending any more. Raises CommercetoolsError (nothing voided, or a
+    confirmed void not yet recorded), ProviderUnavailable (unconfirmed) or GiftCardError
+    (refused); in each case the charge stays Pending and marked, for reconcile.
+    """
+
+    def mark(payment: dict):
+        if transaction_by_id(payment, charge_id)["state"] != "Pending" or is_voiding(payment):
+            return None
+        return [{"action": "setStatusInterfaceCode", "interfaceCode": VOIDING}]
+
+    marked = update_payment(runtime, payment_id, mark)
+    if transaction_by_id(marked, charge_id)["state"] != "Pending":
+        return None
+    result = runtime.provider.void(reference)
+    settle_void(runtime, payment_id, charge_id, result)
+    return result
+
+
 def record_safely(runtime: Runtime, payment_id: str, build: BuildActions) -> None:
     """Record a final state where no money moved; if commercetools fails, reconcile will."""
     try:
@@ -85,16 +110,26 @@ def record_safely(runtime: Runtime, payment_id: str, build: BuildActions) -> Non
 
 
 def update_payment(runtime: Runtime, payment_id: str, build: BuildActions, payment=None) -> dict:
-    """Apply ``build`` (idempotently, through 409s) and tell observers what became final."""
-    applied: dict[str, dict | None] = {}
+    """Apply ``build`` (idempotently, through 409s) and tell observers what became final.
+
+    Observers hear of each transaction this call made final, also when the answer to our
+    update was lost and its replay found the change made; not of changes made meanwhile by
+    someone else (another instance).
+    """
+    built_from: dict[str, dict | None] = {"applied": None, "lost": None}
 
     def tracked(current: dict):
         actions = build(current)
-        applied["before"] = current if actions else None
+        built_from["applied"] = current if actions else None
         return actions
 
-    updated = runtime.commercetools.update_payment_on_conflict(payment_id, tracked, payment=payment)
-    before = applied.get("before")
+    def lost_answer(sent_from: dict) -> None:
+        built_from["lost"] = sent_from
+
+    updated = runtime.commercetools.update_payment_on_conflict(
+        payment_id, tracked, payment=payment, on_lost_answer=lost_answer
+    )
+    before = built_from["applied"] or built_from["lost"]
     if before is not None:
         previous = {t["id"]: t["state"] for t in before["transactions"]}
         for transaction in updated["transactions"]:

@@ -24,6 +24,7 @@ from ..journal import (
     cart_payment_ids,
     cart_total,
     charge_of,
+    is_voiding,
     payment_key,
     transaction_by_id,
 )
@@ -126,9 +127,12 @@ def redeem(
     try:
         payment = ct.create_payment(_payment_draft(runtime, session, cart, card, amount, key, reference))
     except CommercetoolsError as exc:
-        if exc.has_code("DuplicateField"):  # our own create, replayed after a lost answer
-            return _replay(ct.get_payment_by_key(key), amount)
-        raise
+        if not exc.has_code("DuplicateField"):
+            raise
+        payment = ct.get_payment_by_key(key)
+        if payment is None or charge_of(payment).get("interactionId") != reference:
+            return _replay(payment, amount)  # another request with this key made it
+        # Our own create: applied, though its answer was lost. Carry on with it.
     charge_id = charge_of(payment)["id"]
     try:
         _attach_to_cart(runtime, cart, payment["id"], amount)
@@ -272,15 +276,20 @@ def _charge(runtime, payment, charge_id, card, amount, reference) -> RedeemOutco
         return _void(runtime, payment["id"], charge_id, reference)
 
     success = finalize(charge_id, "Success", interface_id=redemption.redemption_id)
+
+    def record_success(current: dict):
+        return None if is_voiding(current) else success(current)
+
     try:
-        recorded = update_payment(runtime, payment["id"], success, payment=payment)
+        recorded = update_payment(runtime, payment["id"], record_success, payment=payment)
     except CommercetoolsError as exc:
         log.error("redeem %s: recording the success failed (%r); compensating", reference, exc)
         return _compensate(runtime, payment["id"], charge_id, reference, redemption.redemption_id)
     if transaction_by_id(recorded, charge_id)["state"] == "Success":
         return RedeemOutcome(payment["id"], redemption_id=redemption.redemption_id)
-    # Reconcile voided this charge while the provider was answering: the money is back.
-    return RedeemOutcome(payment["id"], decline=UNKNOWN_OUTCOME)
+    # Reconcile started voiding this charge while the provider was answering.
+    log.warning("redeem %s: a void started meanwhile; voiding", reference)
+    return _void(runtime, payment["id"], charge_id, reference)
 
 
 def _compensate(runtime, payment_id, charge_id, reference, redemption_id) -> RedeemOutcome:
@@ -289,8 +298,11 @@ def _compensate(runtime, payment_id, charge_id, reference, redemption_id) -> Red
         current = runtime.commercetools.get_payment(payment_id)
     except CommercetoolsError:
         current = None
-    if current is not None and transaction_by_id(current, charge_id)["state"] == "Success":
-        return RedeemOutcome(payment_id, redemption_id=redemption_id)
+    if current is not None:
+        charge = transaction_by_id(current, charge_id)
+        if charge["state"] == "Success":
+            runtime.provider.payment_recorded(current, charge)  # our update, answer lost
+            return RedeemOutcome(payment_id, redemption_id=redemption_id)
     return _void(runtime, payment_id, charge_id, reference)
 
 

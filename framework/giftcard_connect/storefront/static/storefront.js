@@ -56,7 +56,10 @@ function renderCart() {
   $("#pay").disabled = paidInFull;
   $("#check-balance").disabled = paidInFull;
   $("#amount").disabled = paidInFull;
-  if (paidInFull) setStatus(t("paidInFull"), "success");
+  if (paidInFull) {
+    $("#amount").value = "";
+    setStatus(t("paidInFull"), "success");
+  }
 }
 
 function renderPayments() {

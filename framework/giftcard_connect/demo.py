@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 import shlex
 from dataclasses import dataclass, field
@@ -201,8 +202,38 @@ def walkthrough(info: dict[str, Any]) -> str:
             post("/balance", f'{{"code":"Valid-5000-{currency}"}}'),
             "# An expired card:",
             post("/balance", '{"code":"Expired"}'),
+            "",
+            OPERATIONS_HEADING,
+            *_operations(info, post("/redeem", redeem, "Idempotency-Key: demo-submit-1")),
         ]
     )
+
+
+OPERATIONS_HEADING = "# Checkout's side (OAuth token of the merchant): refund 5.00 of that payment"
+
+
+def _operations(info: dict[str, Any], redeem_again: str) -> list[str]:
+    """Checkout's and the Merchant Center's calls, as one copy-paste shell block."""
+    emulator, url, currency = info["emulatorUrl"], info["processorUrl"], info["currency"]
+    field = "python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])'"
+    credentials = shlex.quote(f"{info['clientId']}:{info['clientSecret']}")
+    refund = json.dumps({"actions": [{
+        "action": "refundPayment",
+        "amount": {"centAmount": 500, "currencyCode": currency},
+        "merchantReference": "demo-refund-1",
+    }]}, separators=(",", ":"))
+    return [
+        f"TOKEN=$(curl -s -u {credentials} -d grant_type=client_credentials "
+        f"{emulator}/oauth/token | {field} access_token)",
+        f"PAYMENT=$({redeem_again} | {field} paymentReference)",
+        f"curl -s -X POST {url}/operations/payment-intents/$PAYMENT "
+        f"-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+        f"-d {shlex.quote(refund)}",
+        "# The Merchant Center's status view (a JWT from the emulator's dev issuer):",
+        f"JWT=$(curl -s -X POST {emulator}/_emulator/jwt -H 'Content-Type: application/json' "
+        f"-d '{{}}' | {field} token)",
+        f"curl -s {url}/operations/status -H \"Authorization: Bearer $JWT\"",
+    ]
 
 
 def describe(info: dict[str, Any]) -> str:

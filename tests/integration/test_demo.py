@@ -10,6 +10,22 @@ import time
 import pytest
 import requests
 
+from giftcard_connect.demo import OPERATIONS_HEADING
+
+
+class BearerAuth(requests.auth.AuthBase):
+    """The demo merchant's own token, to read what the walkthrough recorded."""
+
+    def __init__(self, info):
+        self.token = requests.post(
+            f"{info['emulatorUrl']}/oauth/token", auth=(info["clientId"], info["clientSecret"]),
+            data={"grant_type": "client_credentials"}, timeout=5,
+        ).json()["access_token"]
+
+    def __call__(self, request):
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
 
 @pytest.fixture
 def demo(tmp_path):
@@ -67,6 +83,22 @@ def test_demo_curl_walkthrough_returns_valid_balance(demo):
     # The walkthrough's redeem is idempotent: running it again charges nothing more.
     again = subprocess.run(["bash", "-c", commands[2]], capture_output=True, text=True, timeout=30)
     assert json.loads(again.stdout) == redeemed
+
+    # The operations block runs as one shell script: a refund, then the status view.
+    while not lines[-1].startswith("curl -s http") or "/operations/status" not in lines[-1]:
+        lines.append(process.stdout.readline())
+    block = lines[lines.index(OPERATIONS_HEADING + "\n") + 1:]
+    result = subprocess.run(["bash", "-c", "set -e\n" + "".join(block)], capture_output=True,
+                            text=True, timeout=60)
+    refund_answer, status_answer = (json.loads(line) for line in result.stdout.splitlines())
+    assert refund_answer == {"outcome": "approved"}
+    assert status_answer["status"] == "OK"
+    payment = requests.get(
+        f"{info['emulatorUrl']}/{info['projectKey']}/payments/{redeemed['paymentReference']}",
+        auth=BearerAuth(info), timeout=5,
+    ).json()
+    assert [(t["type"], t["state"], t["amount"]["centAmount"]) for t in payment["transactions"]] == [
+        ("Charge", "Success", 2000), ("Refund", "Success", 500)]
 
 
 def test_demo_stops_cleanly_on_ctrl_c(demo):

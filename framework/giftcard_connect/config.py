@@ -12,6 +12,16 @@ from dotenv import dotenv_values
 from .errors import ConfigurationError
 
 DEFAULT_SESSION_URL = "https://session.europe-west1.gcp.commercetools.com/"
+# What the processor's own API client needs (each as ``scope:{projectKey}``), unless it
+# holds manage_project.
+PROCESSOR_SCOPES = (
+    "manage_payments",
+    "manage_orders",
+    "view_sessions",
+    "view_api_clients",
+    "manage_checkout_payment_intents",
+    "introspect_oauth_tokens",
+)
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

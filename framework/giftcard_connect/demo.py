@@ -12,18 +12,11 @@ from typing import Any
 from .app import create_app
 from .commercetools import CommercetoolsClient
 from .emulator import create_app as create_emulator_app
+from .config import PROCESSOR_SCOPES
 from .errors import ConfigurationError
 from .servers import BackgroundServer
 from .storefront import create_app as create_storefront_app
 
-PROCESSOR_SCOPES = (
-    "manage_payments",
-    "manage_orders",
-    "view_sessions",
-    "view_api_clients",
-    "manage_checkout_payment_intents",
-    "introspect_oauth_tokens",
-)
 DEMO_CART_ITEMS = (
     ("Loose-leaf tea, 250 g", 1450, 2),
     ("Ceramic teapot", 3100, 1),

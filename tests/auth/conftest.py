@@ -5,20 +5,11 @@ from __future__ import annotations
 import pytest
 import requests
 from giftcard_connect.app import create_app
+from giftcard_connect.config import PROCESSOR_SCOPES
 
 from ..conftest import PROJECT_KEY, processor_config
 
-ALL_PROCESSOR_SCOPES = " ".join(
-    f"{scope}:{PROJECT_KEY}"
-    for scope in (
-        "manage_payments",
-        "manage_orders",
-        "view_sessions",
-        "view_api_clients",
-        "manage_checkout_payment_intents",
-        "introspect_oauth_tokens",
-    )
-)
+ALL_PROCESSOR_SCOPES = " ".join(f"{scope}:{PROJECT_KEY}" for scope in PROCESSOR_SCOPES)
 
 
 @pytest.fixture

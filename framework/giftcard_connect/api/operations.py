@@ -13,6 +13,7 @@ from flask import Blueprint
 
 from ..auth.jwt import jwt_required
 from ..auth.session import session_required
+from ..config import PROCESSOR_SCOPES
 from ..models import HealthCheck
 from ..runtime import Runtime, current_runtime
 
@@ -38,14 +39,6 @@ def config():
 
 PACKAGE = metadata.metadata("giftcard-connect")
 PERMISSIONS = "commercetools permissions"
-REQUIRED_SCOPES = (
-    "manage_payments",
-    "manage_orders",
-    "view_sessions",
-    "view_api_clients",
-    "manage_checkout_payment_intents",
-    "introspect_oauth_tokens",
-)
 SCALARS = (str, int, float, bool, type(None))
 
 
@@ -76,7 +69,7 @@ def _permissions(runtime: Runtime) -> HealthCheck:
     granted = runtime.commercetools.granted_scopes()
     if f"manage_project:{key}" in granted:
         return HealthCheck(PERMISSIONS, "UP")
-    missing = [f"{scope}:{key}" for scope in REQUIRED_SCOPES if f"{scope}:{key}" not in granted]
+    missing = [f"{scope}:{key}" for scope in PROCESSOR_SCOPES if f"{scope}:{key}" not in granted]
     if missing:
         return HealthCheck(PERMISSIONS, "DOWN", {"missingScopes": missing})
     return HealthCheck(PERMISSIONS, "UP")

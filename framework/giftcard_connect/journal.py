@@ -61,6 +61,17 @@ def charge_of(payment: dict[str, Any]) -> dict[str, Any] | None:
     return next((t for t in payment.get("transactions", []) if t["type"] == "Charge"), None)
 
 
+def void_reference(charge: dict[str, Any]) -> str:
+    """The interactionId of the Refund that records a void of a Success charge."""
+    return f"{charge['interactionId']}:void"
+
+
+def transaction_by_interaction(payment: dict[str, Any], interaction_id: str) -> dict[str, Any] | None:
+    return next(
+        (t for t in payment["transactions"] if t.get("interactionId") == interaction_id), None
+    )
+
+
 def transaction_by_id(payment: dict[str, Any], transaction_id: str) -> dict[str, Any]:
     return next(t for t in payment["transactions"] if t["id"] == transaction_id)
 

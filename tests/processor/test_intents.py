@@ -185,7 +185,8 @@ def test_cancel_refused_by_provider_is_rejected(client, merchant_token, merchant
     fake_provider.void_result = GiftCardError("Invalid", "VoidWindowClosed", "Too late to void")
     response = intent(client, merchant_token, redeemed, action="cancelPayment")
     assert response.json == {"outcome": "rejected", "message": "Too late to void"}
-    assert transactions(merchant, redeemed, "Refund") == []
+    (refund,) = transactions(merchant, redeemed, "Refund")
+    assert (refund["state"], refund["amount"]["centAmount"]) == ("Failure", 2500)
 
 
 def test_capture_is_rejected(client, merchant_token, redeemed):

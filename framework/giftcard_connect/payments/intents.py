@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from ..commercetools import CommercetoolsError
 from ..errors import ApiError, GiftCardError, ProviderUnavailable
-from ..journal import METHOD, charge_of, transaction_by_id
+from ..journal import (
+    METHOD,
+    charge_of,
+    transaction_by_id,
+    transaction_by_interaction,
+    void_reference,
+)
 from ..models import Money
 from ..runtime import Runtime
 from .recording import (
@@ -86,12 +92,6 @@ def _refunded(payment: dict) -> int:
     )
 
 
-def _by_interaction(payment: dict, reference: str) -> dict | None:
-    return next(
-        (t for t in payment["transactions"] if t.get("interactionId") == reference), None
-    )
-
-
 def _outcome_of(transaction: dict) -> IntentOutcome:
     if transaction["state"] == "Success":
         return APPROVED
@@ -134,7 +134,7 @@ def reverse(runtime: Runtime, payment_id: str) -> IntentOutcome:
     payment = load_payment(runtime, payment_id)
     charge = charge_of(payment)
     if charge is not None and charge["state"] == "Pending":
-        return _void(runtime, payment, charge)
+        return _void_pending(runtime, payment, charge)
     return _refund(runtime, payment, _reference("reverse", payment_id), None)
 
 
@@ -144,23 +144,15 @@ def cancel(runtime: Runtime, payment_id: str) -> IntentOutcome:
     charge = charge_of(payment)
     if charge is None or charge["state"] == "Failure":
         return IntentOutcome("rejected", "Nothing was charged on this payment.")
-    return _void(runtime, payment, charge)
+    if charge["state"] == "Pending":
+        return _void_pending(runtime, payment, charge)
+    return _void_success(runtime, payment, charge)
 
 
-def _void(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
-    """Void a Pending charge (marked first, see void_pending_charge) or a Success one."""
-    pending = charge["state"] == "Pending"
+def _void_pending(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
+    """Void a Pending charge (marked first, see void_pending_charge)."""
     try:
-        if pending:
-            result = void_pending_charge(runtime, payment["id"], charge["id"], charge["interactionId"])
-            if result is None:
-                return IntentOutcome("rejected", "The payment changed meanwhile; ask again.")
-        else:
-            result = runtime.provider.void(charge["interactionId"])
-            if not result.voided:
-                log.error("payment %s: provider found no redemption to void", payment["id"])
-                return IntentOutcome("rejected", "The provider has no redemption to void.")
-            settle_void(runtime, payment["id"], charge["id"], result)
+        result = void_pending_charge(runtime, payment["id"], charge["id"], charge["interactionId"])
     except GiftCardError as refusal:
         return IntentOutcome("rejected", refusal.message)
     except ProviderUnavailable:
@@ -168,7 +160,34 @@ def _void(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
     except CommercetoolsError as exc:
         log.error("payment %s: void not recorded (%r)", payment["id"], exc)
         return RECEIVED
+    if result is None:
+        return IntentOutcome("rejected", "The payment changed meanwhile; ask again.")
     return APPROVED
+
+
+def _void_success(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
+    """Journal a Pending Refund of what remains of the charge, then void at the provider."""
+    interaction = void_reference(charge)
+
+    def build(current: dict):
+        if transaction_by_interaction(current, interaction):
+            return None
+        refundable = charge["amount"]["centAmount"] - _refunded(current)
+        if refundable <= 0:
+            raise Rejected("The payment was already refunded in full.")
+        money = {"centAmount": refundable, "currencyCode": charge["amount"]["currencyCode"]}
+        transaction = {"type": "Refund", "amount": money, "state": "Pending",
+                       "interactionId": interaction, "timestamp": now_iso()}
+        return [{"action": "addTransaction", "transaction": transaction}]
+
+    try:
+        payment = update_payment(runtime, payment["id"], build, payment=payment)
+    except Rejected as rejected:
+        return rejected.outcome
+    transaction = transaction_by_interaction(payment, interaction)
+    if transaction["state"] != "Pending":
+        return _outcome_of(transaction)
+    return complete_refund(runtime, payment, transaction)
 
 
 def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | None) -> IntentOutcome:
@@ -176,7 +195,7 @@ def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | Non
     partial_ok = runtime.provider.info.supports_partial_cancel
 
     def build(current: dict):
-        if _by_interaction(current, reference):
+        if transaction_by_interaction(current, reference):
             return None
         charge = charge_of(current)
         if charge is None or charge["state"] != "Success":
@@ -199,22 +218,24 @@ def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | Non
         payment = update_payment(runtime, payment["id"], build, payment=payment)
     except Rejected as rejected:
         return rejected.outcome
-    transaction = _by_interaction(payment, reference)
+    transaction = transaction_by_interaction(payment, reference)
     if transaction["state"] != "Pending":
         return _outcome_of(transaction)
     return complete_refund(runtime, payment, transaction)
 
 
 def complete_refund(runtime: Runtime, payment: dict, transaction: dict) -> IntentOutcome:
-    """Ask the provider for a Pending refund (idempotent by its reference) and record it."""
+    """Finish a Pending refund: ask the provider again (idempotent by its reference) and
+    record the answer. A journaled void is voided again, any other refund cancelled."""
+    if transaction["interactionId"] == void_reference(charge_of(payment)):
+        return _complete_void(runtime, payment, transaction)
     amount = Money.from_dict(transaction["amount"])
     try:
         cancellation = runtime.provider.cancel(
             payment.get("interfaceId", ""), amount, transaction["interactionId"]
         )
     except GiftCardError as refusal:
-        record_safely(runtime, payment["id"],
-                      finalize(transaction["id"], "Failure"))
+        record_safely(runtime, payment["id"], finalize(transaction["id"], "Failure"))
         return IntentOutcome("rejected", refusal.message)
     except ProviderUnavailable:
         return RECEIVED
@@ -226,5 +247,22 @@ def complete_refund(runtime: Runtime, payment: dict, transaction: dict) -> Inten
         recorded = update_payment(runtime, payment["id"], finalize(transaction["id"], "Success"))
     except CommercetoolsError as exc:
         log.error("refund %s: done, not recorded (%r)", transaction["interactionId"], exc)
+        return RECEIVED
+    return _outcome_of(transaction_by_id(recorded, transaction["id"]))
+
+
+def _complete_void(runtime: Runtime, payment: dict, transaction: dict) -> IntentOutcome:
+    charge = charge_of(payment)
+    try:
+        result = runtime.provider.void(charge["interactionId"])
+    except GiftCardError as refusal:
+        record_safely(runtime, payment["id"], finalize(transaction["id"], "Failure"))
+        return IntentOutcome("rejected", refusal.message)
+    except ProviderUnavailable:
+        return RECEIVED
+    try:
+        recorded = settle_void(runtime, payment["id"], charge["id"], result)
+    except CommercetoolsError as exc:
+        log.error("payment %s: void done, not recorded (%r)", payment["id"], exc)
         return RECEIVED
     return _outcome_of(transaction_by_id(recorded, transaction["id"]))

@@ -12,7 +12,14 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from ..commercetools import CommercetoolsError
-from ..journal import FINAL_STATES, VOIDING, is_voiding, transaction_by_id
+from ..journal import (
+    FINAL_STATES,
+    VOIDING,
+    is_voiding,
+    transaction_by_id,
+    transaction_by_interaction,
+    void_reference,
+)
 from ..models import VoidResult
 from ..runtime import Runtime
 
@@ -52,26 +59,41 @@ def finalize(
 def settle_void(runtime: Runtime, payment_id: str, charge_id: str, result: VoidResult) -> dict:
     """Record a confirmed void.
 
-    A Pending charge becomes Failure. A charge that meanwhile became Success (its success
-    was recorded after all) gets a Success Refund of what the provider gave back, so that
-    the journal still says where the money is.
+    A Pending charge becomes Failure. For a Success charge the Refund journaled before the
+    void (see intents.cancel) becomes Success when the provider gave back its amount,
+    Failure when it gave back nothing; without one (the success was recorded after all,
+    unknown to whoever voided), a Success Refund of what the provider gave back is added,
+    so that the journal always says where the money is.
     """
-    voided = result.amount if result.voided and result.amount else None
+    given_back = result.amount.cent_amount if result.voided and result.amount else 0
     fail_charge = finalize(
         charge_id, "Failure", "GenericError", "Voided: the provider did not confirm the redeem."
     )
+
+    def refund(cents: int, interaction_id: str) -> dict:
+        amount = {"centAmount": cents, "currencyCode": result.amount.currency_code}
+        transaction = {"type": "Refund", "amount": amount, "state": "Success",
+                       "interactionId": interaction_id, "timestamp": now_iso()}
+        return {"action": "addTransaction", "transaction": transaction}
 
     def build(payment: dict):
         charge = transaction_by_id(payment, charge_id)
         if charge["state"] == "Pending":
             return fail_charge(payment)
-        interaction = f"{charge['interactionId']}:void"
-        recorded = any(t.get("interactionId") == interaction for t in payment["transactions"])
-        if charge["state"] != "Success" or not voided or voided.cent_amount <= 0 or recorded:
+        if charge["state"] != "Success":
             return None
-        refund = {"type": "Refund", "amount": voided.to_dict(), "state": "Success",
-                  "interactionId": interaction, "timestamp": now_iso()}
-        return [{"action": "addTransaction", "transaction": refund}]
+        interaction = void_reference(charge)
+        journaled = transaction_by_interaction(payment, interaction)
+        if journaled is None:
+            return [refund(given_back, interaction)] if given_back > 0 else None
+        if journaled["state"] != "Pending":
+            return None
+        expected = journaled["amount"]["centAmount"]
+        state = "Success" if given_back == expected else "Failure"
+        actions = [{"action": "changeTransactionState", "transactionId": journaled["id"], "state": state}]
+        if given_back not in (0, expected):  # a refund raced the void: book what came back
+            actions.append(refund(given_back, f"{interaction}-settled"))
+        return actions
 
     return update_payment(runtime, payment_id, build)
 

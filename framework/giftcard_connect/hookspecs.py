@@ -120,7 +120,10 @@ def giftcard_void(reference: str, context: "ProviderContext") -> "VoidResult":
     Must be idempotent and must succeed (``voided=False``) when nothing was redeemed, and
     should make a later redeem with the same reference fail.
 
-    :return: a :class:`~giftcard_connect.models.VoidResult` once the provider confirmed.
+    :return: a :class:`~giftcard_connect.models.VoidResult` once the provider confirmed,
+        with the amount given back.
+    :raises GiftCardError: the provider refuses to void (e.g. past its void window); for
+        ``cancelPayment`` this is a ``rejected`` outcome.
     :raises ProviderUnavailable: the void could not be confirmed; it will be retried.
     """
 

@@ -16,7 +16,7 @@ from giftcard_connect.app import create_app
 from giftcard_connect.commercetools import CommercetoolsClient
 from giftcard_connect.servers import BackgroundServer
 
-from .conftest import idempotency_keys, json_body, money_text, path_of
+from .conftest import idempotency_keys, json_body, path_of
 
 pytestmark = pytest.mark.browser
 

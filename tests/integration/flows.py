@@ -104,6 +104,27 @@ def transactions_of(payment: dict, kind: str) -> list[dict]:
     return [t for t in payment["transactions"] if t["type"] == kind]
 
 
+def run_concurrently(count: int, call: Callable[[int], Any]) -> list:
+    """Start ``count`` threads on a barrier so their calls really overlap; return the results."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def worker(index):
+        barrier.wait(timeout=10)
+        try:
+            results[index] = call(index)
+        except Exception as exc:  # noqa: BLE001 - surfaced by the assertions below
+            results[index] = exc
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float = 10, interval: float = 0.02) -> Any:
     deadline = time.monotonic() + timeout
     while True:

@@ -4,7 +4,6 @@ import time
 
 import pytest
 import requests
-
 from giftcard_connect.app import create_app
 from giftcard_connect.servers import BackgroundServer
 

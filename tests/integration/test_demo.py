@@ -1,7 +1,6 @@
 """The demo command end to end: a subprocess, its info file, and its printed curl walkthrough."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -9,7 +8,6 @@ import time
 
 import pytest
 import requests
-
 from giftcard_connect.demo import OPERATIONS_HEADING
 
 

@@ -27,6 +27,7 @@ from .flows import (
     mock_faults,
     redeem,
     redemptions,
+    run_concurrently,
     transactions_of,
     wait_until,
 )
@@ -78,27 +79,6 @@ def refunds(merchant, payment_id: str) -> list[tuple[int, str]]:
 
 def cancellations(mock_url: str) -> list[dict]:
     return fetch_ledger(mock_url)["cancellations"]
-
-
-def run_concurrently(count: int, call) -> list:
-    """``call(i)`` in ``count`` threads released together by a barrier; results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        barrier.wait(timeout=10)
-        try:
-            results[index] = call(index)
-        except Exception as exc:  # noqa: BLE001 - asserted by the caller
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

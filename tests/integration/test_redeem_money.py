@@ -3,7 +3,6 @@
 Every test ends with the books check (``books``): provider ledger and commercetools agree.
 """
 
-import threading
 
 import pytest
 import requests
@@ -16,31 +15,10 @@ from .flows import (
     mock_faults,
     redeem,
     redemptions,
+    run_concurrently,
     seed_card,
 )
 from .money import fetch_ledger, initial_balance
-
-
-def run_concurrently(count, call):
-    """Start ``count`` threads on a barrier so their calls really overlap; return the results."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        barrier.wait(timeout=10)
-        try:
-            results[index] = call(index)
-        except Exception as exc:  # noqa: BLE001 - surfaced by the assertions below
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
 
 # --- success -------------------------------------------------------------------------
 

@@ -146,7 +146,8 @@ def cancel(runtime: Runtime, payment_id: str) -> IntentOutcome:
         return IntentOutcome("rejected", "Nothing was charged on this payment.")
     if charge["state"] == "Pending":
         return _void_pending(runtime, payment, charge)
-    return _void_success(runtime, payment, charge)
+    # Journaled as a Pending Refund of what remains; complete_refund then voids.
+    return _refund(runtime, payment, void_reference(charge), None)
 
 
 def _void_pending(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
@@ -163,31 +164,6 @@ def _void_pending(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcom
     if result is None:
         return IntentOutcome("rejected", "The payment changed meanwhile; ask again.")
     return APPROVED
-
-
-def _void_success(runtime: Runtime, payment: dict, charge: dict) -> IntentOutcome:
-    """Journal a Pending Refund of what remains of the charge, then void at the provider."""
-    interaction = void_reference(charge)
-
-    def build(current: dict):
-        if transaction_by_interaction(current, interaction):
-            return None
-        refundable = charge["amount"]["centAmount"] - _refunded(current)
-        if refundable <= 0:
-            raise Rejected("The payment was already refunded in full.")
-        money = {"centAmount": refundable, "currencyCode": charge["amount"]["currencyCode"]}
-        transaction = {"type": "Refund", "amount": money, "state": "Pending",
-                       "interactionId": interaction, "timestamp": now_iso()}
-        return [{"action": "addTransaction", "transaction": transaction}]
-
-    try:
-        payment = update_payment(runtime, payment["id"], build, payment=payment)
-    except Rejected as rejected:
-        return rejected.outcome
-    transaction = transaction_by_interaction(payment, interaction)
-    if transaction["state"] != "Pending":
-        return _outcome_of(transaction)
-    return complete_refund(runtime, payment, transaction)
 
 
 def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | None) -> IntentOutcome:

@@ -136,7 +136,7 @@ def redeem(
     charge_id = charge_of(payment)["id"]
     try:
         _attach_to_cart(runtime, cart, payment["id"], amount)
-    except (AmountExceedsRemaining, CommercetoolsError) as exc:
+    except (AmountExceedsRemaining, CommercetoolsError):
         # The provider was never called: the charge did not happen.
         text = "The payment could not be added to the cart."
         record_safely(runtime, payment["id"], finalize(charge_id, "Failure", "GenericError", text))

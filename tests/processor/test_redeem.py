@@ -79,9 +79,13 @@ def test_redeem_unknown_outcome_voids_by_reference(client, checkout, merchant, f
     assert void[1]["reference"] == charge["interactionId"]
 
 
-def test_redeem_unconfirmed_void_leaves_pending(client, checkout, merchant, fake_provider):
+@pytest.mark.parametrize(
+    "void_failure",
+    [ProviderUnavailable("still down"), GiftCardError("Invalid", "VoidRefused", "no void")],
+)
+def test_redeem_unconfirmed_void_leaves_pending(client, checkout, merchant, fake_provider, void_failure):
     fake_provider.redeem_result = ProviderUnavailable("read timeout")
-    fake_provider.void_result = ProviderUnavailable("still down")
+    fake_provider.void_result = void_failure
     response = redeem(client, checkout.session(), key="k")
     assert response.status_code == 502
     assert response.json["status"]["errors"][0]["code"] == "OutcomeUnknown"

@@ -313,6 +313,9 @@ def _void(runtime, payment_id, charge_id, reference) -> RedeemOutcome:
     except ProviderUnavailable as exc:
         log.error("void %s unconfirmed (%s); left Pending for reconcile", reference, exc.message)
         return RedeemOutcome(payment_id, decline=UNKNOWN_OUTCOME)
+    except GiftCardError as refusal:
+        log.error("void %s refused (%s); left Pending for reconcile", reference, refusal.code)
+        return RedeemOutcome(payment_id, decline=UNKNOWN_OUTCOME)
     try:
         settle_void(runtime, payment_id, charge_id, result)
     except CommercetoolsError as exc:

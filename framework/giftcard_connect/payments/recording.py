@@ -33,18 +33,18 @@ def now_iso() -> str:
 
 
 def finalize(
-    charge_id: str,
+    transaction_id: str,
     state: str,
     gift_card_state: str | None = None,
     text: str | None = None,
     interface_id: str | None = None,
 ) -> BuildActions:
-    """Actions that move a Pending charge to ``state``; nothing once it is final."""
+    """Actions that move a Pending transaction to ``state``; nothing once it is final."""
 
     def build(payment: dict):
-        if transaction_by_id(payment, charge_id)["state"] != "Pending":
+        if transaction_by_id(payment, transaction_id)["state"] != "Pending":
             return None
-        actions = [{"action": "changeTransactionState", "transactionId": charge_id, "state": state}]
+        actions = [{"action": "changeTransactionState", "transactionId": transaction_id, "state": state}]
         if interface_id:
             actions.append({"action": "setInterfaceId", "interfaceId": interface_id})
         if gift_card_state:

@@ -63,7 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             http=provider_http,
             timeout=(settings.provider_connect_timeout, settings.provider_read_timeout),
             currency=settings.currency,
-            correlation_id=g.get("correlation_id") if has_request_context() else None,
+            correlation_id=_correlation_id(),
         )
 
     provider = Provider(pm, settings.provider, settings.provider_config, provider_context)
@@ -80,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api_url=settings.api_url,
         session_url=settings.session_url,
         timeout=(settings.ctp_connect_timeout, settings.ctp_read_timeout),
-        correlation_id=lambda: g.get("correlation_id") if has_request_context() else None,
+        correlation_id=_correlation_id,
     )
     app.extensions["giftcard_connect"] = Runtime(
         settings=settings,
@@ -100,6 +100,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     return app
+
+
+def _correlation_id() -> str | None:
+    return g.get("correlation_id") if has_request_context() else None
 
 
 def _jwt_verifier(settings: Settings) -> JwtVerifier | None:

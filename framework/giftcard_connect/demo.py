@@ -11,8 +11,8 @@ from typing import Any
 
 from .app import create_app
 from .commercetools import CommercetoolsClient
-from .emulator import create_app as create_emulator_app
 from .config import PROCESSOR_SCOPES
+from .emulator import create_app as create_emulator_app
 from .errors import ConfigurationError
 from .servers import BackgroundServer
 from .storefront import create_app as create_storefront_app

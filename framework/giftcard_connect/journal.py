@@ -7,6 +7,7 @@ of a payment is the gift card charge, how an idempotency key becomes a payment k
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from .models import Money
@@ -19,6 +20,12 @@ FINAL_STATES = ("Success", "Failure")
 # paymentStatus.interfaceCode of a Pending charge whose void has started: it may no
 # longer become Success, whatever the provider answers to the redeem still in flight.
 VOIDING = "Voiding"
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """A commercetools timestamp (UTC, milliseconds, ``Z``); now by default."""
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def payment_key(cart_id: str, idempotency_key: str) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 from .commercetools import CommercetoolsError
 from .errors import GiftCardError, ProviderUnavailable
-from .journal import METHOD
+from .journal import METHOD, timestamp
 from .payments import complete_refund, void_pending_charge
 from .runtime import Runtime
 
@@ -45,7 +45,7 @@ def pending_transactions(runtime: Runtime, older_than: float):
     """Yield ``(payment, transaction)`` for Pending gift card charges and refunds older than
     the threshold."""
     cutoff = datetime.now(timezone.utc) - timedelta(seconds=older_than)
-    stamp = cutoff.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    stamp = timestamp(cutoff)
     where = [
         f'paymentMethodInfo(method = "{METHOD}" and paymentInterface = '
         f"{json.dumps(runtime.settings.payment_interface)})",

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-
 import re
 
 from flask import Blueprint, g, jsonify, request
 
 from .. import payments
+from ..auth.session import session_required
 from ..errors import ApiError, GiftCardError, ProviderUnavailable
 from ..models import GiftCard, Money
 from ..runtime import current_runtime
-from ..auth.session import session_required
 from .schemas import GiftCardSchema, RedeemSchema, load_json
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")

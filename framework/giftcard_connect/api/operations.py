@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import wait
-from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
@@ -14,6 +13,7 @@ from flask import Blueprint
 from ..auth.jwt import jwt_required
 from ..auth.session import session_required
 from ..config import PROCESSOR_SCOPES
+from ..journal import timestamp
 from ..models import HealthCheck
 from ..runtime import Runtime, current_runtime
 
@@ -56,7 +56,7 @@ def status():
     verdict = "OK" if up == len(checks) else "Partially Available" if up else "Unavailable"
     return {
         "status": verdict,
-        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z",
+        "timestamp": timestamp(),
         "version": PACKAGE["Version"],
         "metadata": {"name": PACKAGE["Name"], "description": PACKAGE["Summary"]},
         "checks": checks,
@@ -75,15 +75,11 @@ def _permissions(runtime: Runtime) -> HealthCheck:
     return HealthCheck(PERMISSIONS, "UP")
 
 
-def _provider(runtime: Runtime) -> HealthCheck:
-    return runtime.provider.health()
-
-
 def _run_checks(runtime: Runtime) -> list[dict[str, Any]]:
     info = runtime.provider.info
     checks: list[tuple[str, Callable[[Runtime], HealthCheck]]] = [
         (PERMISSIONS, _permissions),
-        (f"{info.display_name or info.name} API", _provider),
+        (f"{info.display_name or info.name} API", lambda r: r.provider.health()),
     ]
     timeout = runtime.settings.status_timeout
     futures = [(name, runtime.status_checks.submit(check, runtime)) for name, check in checks]

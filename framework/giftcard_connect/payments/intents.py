@@ -18,6 +18,7 @@ from ..errors import ApiError, GiftCardError, ProviderUnavailable
 from ..journal import (
     METHOD,
     charge_of,
+    timestamp,
     transaction_by_id,
     transaction_by_interaction,
     void_reference,
@@ -26,7 +27,6 @@ from ..models import Money
 from ..runtime import Runtime
 from .recording import (
     finalize,
-    now_iso,
     record_safely,
     settle_void,
     update_payment,
@@ -187,7 +187,7 @@ def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | Non
             raise Rejected("This gift card provider cannot cancel part of a redemption.")
         money = {"centAmount": cents, "currencyCode": charge["amount"]["currencyCode"]}
         transaction = {"type": "Refund", "amount": money, "state": "Pending",
-                       "interactionId": reference, "timestamp": now_iso()}
+                       "interactionId": reference, "timestamp": timestamp()}
         return [{"action": "addTransaction", "transaction": transaction}]
 
     try:

@@ -8,7 +8,6 @@ twice, and observers hear once about each transaction this processor made final.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import Callable
 
 from ..commercetools import CommercetoolsError
@@ -16,6 +15,7 @@ from ..journal import (
     FINAL_STATES,
     VOIDING,
     is_voiding,
+    timestamp,
     transaction_by_id,
     transaction_by_interaction,
     void_reference,
@@ -26,10 +26,6 @@ from ..runtime import Runtime
 log = logging.getLogger(__name__)
 
 BuildActions = Callable[[dict], "list[dict] | None"]
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def finalize(
@@ -73,7 +69,7 @@ def settle_void(runtime: Runtime, payment_id: str, charge_id: str, result: VoidR
     def refund(cents: int, interaction_id: str) -> dict:
         amount = {"centAmount": cents, "currencyCode": result.amount.currency_code}
         transaction = {"type": "Refund", "amount": amount, "state": "Success",
-                       "interactionId": interaction_id, "timestamp": now_iso()}
+                       "interactionId": interaction_id, "timestamp": timestamp()}
         return {"action": "addTransaction", "transaction": transaction}
 
     def build(payment: dict):

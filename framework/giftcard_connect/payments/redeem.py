@@ -26,11 +26,12 @@ from ..journal import (
     charge_of,
     is_voiding,
     payment_key,
+    timestamp,
     transaction_by_id,
 )
 from ..models import Balance, GiftCard, Money
 from ..runtime import Runtime
-from .recording import finalize, now_iso, record_safely, settle_void, update_payment
+from .recording import finalize, record_safely, settle_void, update_payment
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def _payment_draft(runtime, session, cart, card, amount, key, reference) -> dict
                 "amount": amount.to_dict(),
                 "state": "Pending",
                 "interactionId": reference,
-                "timestamp": now_iso(),
+                "timestamp": timestamp(),
             }
         ],
     }

@@ -52,3 +52,15 @@ def test_settings_read_dotenv_under_environment(tmp_path):
     settings = Settings.from_env(env, dotenv_path=str(dotenv))
     assert settings.client_secret == "from-dotenv"
     assert settings.api_url == "https://api.example"
+
+
+def test_failed_attempts_per_cart_default_and_setting():
+    assert Settings.from_env(BASE, dotenv_path=None).max_failed_attempts_per_cart == 20
+    settings = Settings.from_env({**BASE, "GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART": "5"}, dotenv_path=None)
+    assert settings.max_failed_attempts_per_cart == 5
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "2.5", "many"])
+def test_failed_attempts_per_cart_must_be_a_positive_whole_number(value):
+    with pytest.raises(ConfigurationError, match="GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART"):
+        Settings.from_env({**BASE, "GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART": value}, dotenv_path=None)

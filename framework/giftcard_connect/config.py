@@ -37,6 +37,15 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, got {raw!r}")
+    return int(raw)
+
+
 def _origins(raw: str) -> tuple[str, ...]:
     """``GIFTCARD_ALLOWED_ORIGINS``: ``*`` or comma-separated ``scheme://host[:port]``."""
     origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
@@ -76,6 +85,13 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     log_format: str = "json"
     allowed_origins: tuple[str, ...] = ("*",)
+    max_failed_attempts_per_cart: int = 20
+
+    @property
+    def abandoned_charge_after(self) -> float:
+        """Seconds after which no redeem can still be waiting for its Pending charge: the
+        provider's timeout twice (the redeem, then its void) and a margin."""
+        return 2 * (self.provider_connect_timeout + self.provider_read_timeout) + 10
 
     @classmethod
     def from_env(
@@ -125,4 +141,5 @@ class Settings:
             max_body_bytes=int(_number(env, "GIFTCARD_MAX_BODY_BYTES", 16 * 1024)),
             log_format=env.get("GIFTCARD_LOG_FORMAT", "json"),
             allowed_origins=_origins(env.get("GIFTCARD_ALLOWED_ORIGINS") or "*"),
+            max_failed_attempts_per_cart=_count(env, "GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART", 20),
         )

@@ -13,7 +13,6 @@ from typing import Any, Iterable
 from .models import Money
 
 METHOD = "giftcard"
-ACTIVE_STATES = ("Success", "Pending")
 PAYING_TYPES = ("Charge", "Authorization")
 UNDOING_TYPES = ("Refund", "CancelAuthorization")
 FINAL_STATES = ("Success", "Failure")
@@ -44,23 +43,51 @@ def cart_payment_ids(cart: dict[str, Any]) -> list[str]:
     return [ref["id"] for ref in (cart.get("paymentInfo") or {}).get("payments", [])]
 
 
-def counts_towards_cart(payment: dict[str, Any]) -> bool:
-    """A payment pays the cart while it holds a Success/Pending charge and nothing undoes it."""
-    transactions = payment.get("transactions", [])
-    paying = any(t["type"] in PAYING_TYPES and t["state"] in ACTIVE_STATES for t in transactions)
-    undone = any(t["type"] in UNDOING_TYPES and t["state"] in ACTIVE_STATES for t in transactions)
-    return paying and not undone
+def net_paid(payment: dict[str, Any], currency: str) -> int:
+    """What a payment has paid, net and conservatively, in minor units of ``currency``.
+
+    Σ Charge/Authorization in Success or Pending (a Pending charge may still succeed)
+    − Σ Refund/CancelAuthorization in Success (a Pending refund may still fail), never
+    below zero. ``amountPlanned`` is not used: a partial refund lowers what was paid by
+    its amount, it does not re-open the whole payment.
+    """
+    paid = given_back = 0
+    for transaction in payment.get("transactions", []):
+        amount = transaction["amount"]
+        if amount["currencyCode"] != currency:
+            continue
+        if transaction["type"] in PAYING_TYPES and transaction["state"] in ("Success", "Pending"):
+            paid += amount["centAmount"]
+        elif transaction["type"] in UNDOING_TYPES and transaction["state"] == "Success":
+            given_back += amount["centAmount"]
+    return max(paid - given_back, 0)
+
+
+def amount_paid(cart: dict[str, Any], payments: Iterable[dict[str, Any]]) -> Money:
+    """What every payment of the cart has paid together (see ``net_paid``)."""
+    currency = cart_total(cart).currency_code
+    return Money(sum(net_paid(p, currency) for p in payments), currency)
 
 
 def amount_still_to_pay(cart: dict[str, Any], payments: Iterable[dict[str, Any]]) -> Money:
-    """The cart total minus the planned amount of every payment that counts towards it."""
+    """The cart's gross total minus what its payments paid, never negative."""
     total = cart_total(cart)
-    paid = sum(
-        p["amountPlanned"]["centAmount"]
-        for p in payments
-        if counts_towards_cart(p) and p["amountPlanned"]["currencyCode"] == total.currency_code
+    paid = amount_paid(cart, payments)
+    return Money(max(total.cent_amount - paid.cent_amount, 0), total.currency_code)
+
+
+def refundable(payment: dict[str, Any]) -> int:
+    """What may still be given back of a Success charge: its amount minus every refund
+    in Success or Pending (a Pending refund may still succeed, so it is held back)."""
+    charge = charge_of(payment)
+    if charge is None or charge["state"] != "Success":
+        return 0
+    refunded = sum(
+        t["amount"]["centAmount"]
+        for t in payment["transactions"]
+        if t["type"] == "Refund" and t["state"] in ("Success", "Pending")
     )
-    return Money(max(total.cent_amount - paid, 0), total.currency_code)
+    return charge["amount"]["centAmount"] - refunded
 
 
 def charge_of(payment: dict[str, Any]) -> dict[str, Any] | None:

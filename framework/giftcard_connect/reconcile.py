@@ -10,17 +10,13 @@ and from several instances at once.
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from .commercetools import CommercetoolsError
-from .errors import GiftCardError, ProviderUnavailable
 from .journal import METHOD, timestamp
-from .payments import complete_refund, void_pending_charge
+from .payments import complete_refund, resolve_pending_charge
 from .runtime import Runtime
 
-log = logging.getLogger(__name__)
 PAGE = 100
 
 
@@ -89,27 +85,14 @@ def _resolve(runtime: Runtime, payment: dict, transaction: dict, dry_run: bool) 
     is_refund = transaction["type"] == "Refund"
     if dry_run:
         return row("would ask for the refund again" if is_refund else "would void")
-    if not reference:
-        return row("unresolved: the transaction has no reference")
     if is_refund:
+        if not reference:
+            return row("unresolved: the transaction has no reference")
         outcome = complete_refund(runtime, payment, transaction).outcome
         if outcome == "received":
             return row("unresolved: the provider did not confirm the refund")
         return row("refunded" if outcome == "approved" else "refund refused")
-    try:
-        result = void_pending_charge(runtime, payment["id"], transaction["id"], reference)
-    except ProviderUnavailable as exc:
-        log.warning("reconcile: void %s unconfirmed: %s", reference, exc.message)
-        return row(f"unresolved: {exc.message}")
-    except GiftCardError as refusal:
-        log.error("reconcile: provider refused to void %s: %s", reference, refusal.code)
-        return row(f"unresolved: the provider refused the void ({refusal.code})")
-    except CommercetoolsError as exc:
-        log.warning("reconcile: void %s not recorded: %r", reference, exc)
-        return row("unresolved: commercetools did not record the void")
-    if result is None:
-        return row("already final")
-    return row("voided" if result.voided else "nothing to void")
+    return row(resolve_pending_charge(runtime, payment["id"], transaction))
 
 
 def format_table(rows: list[ReconcileRow]) -> str:

@@ -100,6 +100,31 @@ def test_checkout_describes_cart_and_payments_without_credentials(storefront, me
     assert MERCHANT[1] not in storefront.get("/").get_data(as_text=True)
 
 
+
+def test_checkout_shows_net_amounts_after_a_partial_refund(storefront, merchant, created):
+    """Paid counts what stayed paid: a partly refunded payment pays its net amount."""
+    storefront.get("/api/checkout")
+    (first,) = created.made
+    money = lambda cents: {"centAmount": cents, "currencyCode": "EUR"}  # noqa: E731
+    payment = merchant.create_payment({
+        "amountPlanned": money(6000),
+        "paymentMethodInfo": {"paymentInterface": "mock", "method": "giftcard"},
+        "transactions": [{"type": "Charge", "state": "Success", "amount": money(6000)},
+                         {"type": "Refund", "state": "Success", "amount": money(500)},
+                         {"type": "Refund", "state": "Pending", "amount": money(1000)}],
+    })
+    cart = merchant.get_cart(first["cartId"])
+    merchant.update_cart(cart["id"], cart["version"],
+                         [{"action": "addPayment", "payment": {"typeId": "payment", "id": payment["id"]}}])
+
+    state = storefront.get("/api/checkout").get_json()
+
+    assert state["paid"]["centAmount"] == 5500  # the Pending refund may still fail
+    assert state["stillToPay"]["centAmount"] == 500
+    (shown,) = state["payments"]
+    assert shown["amountPlanned"]["centAmount"] == 6000
+    assert shown["netPaid"] == {"centAmount": 5500, "currencyCode": "EUR", "fractionDigits": 2}
+
 def test_new_cart_is_per_browser_and_needs_a_json_request(merchant, created):
     app = create_app(commercetools=merchant, processor_url=PROCESSOR_URL, new_checkout=created)
     shopper, other = app.test_client(), app.test_client()

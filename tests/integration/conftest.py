@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 
+import giftcard_connect_mock.plugin
 import pytest
 import requests
 from giftcard_connect.app import create_app
@@ -37,6 +38,18 @@ def config_for(emulator, mock_provider) -> Callable[..., dict]:
 
     def make(**overrides) -> dict:
         return processor_config(emulator.url, GIFTCARD_MOCK_URL=mock_provider.url, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def runtime_for(config_for):
+    """``runtime_for(*observers)``: a processor runtime (mock provider) for ``reconcile``."""
+
+    def make(*observers):
+        plugins = {"mock": giftcard_connect_mock.plugin}
+        plugins.update({f"observer-{i}": o for i, o in enumerate(observers)})
+        return create_app(config_for(PLUGINS=plugins)).extensions["giftcard_connect"]
 
     return make
 

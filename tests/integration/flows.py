@@ -38,6 +38,22 @@ def redeem(
     return requests.post(f"{processor_url}/redeem", json=body, headers=headers, timeout=timeout)
 
 
+def eur(cents: int) -> dict:
+    return {"centAmount": cents, "currencyCode": "EUR"}
+
+
+def intent(
+    processor_url: str, token: str, payment_id: str, action: str, *, timeout: float = 30, **fields
+) -> requests.Response:
+    """``POST /operations/payment-intents/{payment_id}`` with one action, as Checkout sends it."""
+    return requests.post(
+        f"{processor_url}/operations/payment-intents/{payment_id}",
+        json={"actions": [{"action": action, **fields}]},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=timeout,
+    )
+
+
 def mock_faults(mock_url: str, **settings) -> None:
     """Replace the mock provider's fault settings (keys left out go back to defaults)."""
     requests.put(f"{mock_url}/_admin/faults", json=settings, timeout=5).raise_for_status()

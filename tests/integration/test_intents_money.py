@@ -14,7 +14,6 @@ import threading
 import giftcard_connect_mock.plugin
 import pytest
 import requests
-from giftcard_connect.app import create_app
 from giftcard_connect.reconcile import reconcile
 
 from .flows import (
@@ -24,6 +23,8 @@ from .flows import (
     charge_of,
     clear_emulator_faults,
     emulator_faults,
+    eur,
+    intent,
     mock_faults,
     redeem,
     redemptions,
@@ -36,25 +37,9 @@ from .money import fetch_ledger
 CARD = "Valid-5000-EUR"  # a magic mock card: 50.00 EUR the first time the provider sees it
 
 
-def eur(cents: int) -> dict:
-    return {"centAmount": cents, "currencyCode": "EUR"}
-
-
 def plain(money: dict) -> dict:
     """commercetools money without ``type`` and ``fractionDigits``, as the mock writes it."""
     return {"centAmount": money["centAmount"], "currencyCode": money["currencyCode"]}
-
-
-def intent(
-    processor_url: str, token: str, payment_id: str, action: str, *, timeout: float = 30, **fields
-) -> requests.Response:
-    """``POST /operations/payment-intents/{payment_id}`` with one action, as Checkout sends it."""
-    return requests.post(
-        f"{processor_url}/operations/payment-intents/{payment_id}",
-        json={"actions": [{"action": action, **fields}]},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=timeout,
-    )
 
 
 def outcome(response: requests.Response) -> dict:
@@ -79,18 +64,6 @@ def refunds(merchant, payment_id: str) -> list[tuple[int, str]]:
 
 def cancellations(mock_url: str) -> list[dict]:
     return fetch_ledger(mock_url)["cancellations"]
-
-
-@pytest.fixture
-def runtime_for(config_for):
-    """``runtime_for(*observers)``: a processor runtime (mock provider) for ``reconcile``."""
-
-    def make(*observers):
-        plugins = {"mock": giftcard_connect_mock.plugin}
-        plugins.update({f"observer-{i}": o for i, o in enumerate(observers)})
-        return create_app(config_for(PLUGINS=plugins)).extensions["giftcard_connect"]
-
-    return make
 
 
 # --- refundPayment -------------------------------------------------------------------

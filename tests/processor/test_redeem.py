@@ -1,10 +1,14 @@
 """POST /redeem through the Flask test client, with a scripted provider and a real emulator."""
 
+import time
+
 import pytest
 import requests
 
 from giftcard_connect import GiftCardError, ProviderUnavailable, hookimpl
 from giftcard_connect.models import Money, Redemption, VoidResult
+
+from ..integration.flows import run_concurrently
 
 CODE = "SECRET-CODE-4711"
 
@@ -94,15 +98,43 @@ def test_redeem_unconfirmed_void_leaves_pending(client, checkout, merchant, fake
 
 
 def test_redeem_replay_while_pending_is_409(client, checkout, fake_provider):
+    fake_provider.redeem_result = lambda card, amount, reference: time.sleep(0.5) or Redemption(
+        "r1", amount
+    )
+    session = checkout.session()
+    [first, second] = run_concurrently(
+        2, lambda i: time.sleep(0.2 * i) or redeem(client.application.test_client(), session, key="k")
+    )
+    assert first.status_code == 200, first.json
+    assert second.status_code == 409
+    assert second.json["errors"][0]["code"] == "RedeemInProgress"
+    assert second.headers["Retry-After"] == "1"
+    assert len([c for c in fake_provider.calls if c[0] == "redeem"]) == 1
+
+
+def test_redeem_replay_of_an_unconfirmed_void_voids_again(client, checkout, merchant, fake_provider):
+    """The first redeem gave up with its charge Pending: the repeat does not wait for
+    reconcile, it voids again and, once confirmed, answers the final Failure."""
     fake_provider.redeem_result = ProviderUnavailable("read timeout")
     fake_provider.void_result = ProviderUnavailable("still down")
     session = checkout.session()
-    redeem(client, session, key="k")
-    response = redeem(client, session, key="k")
-    assert response.status_code == 409
-    assert response.json["errors"][0]["code"] == "RedeemInProgress"
-    assert response.headers["Retry-After"] == "1"
-    assert len([c for c in fake_provider.calls if c[0] == "redeem"]) == 1
+    first = redeem(client, session, key="k")
+    assert first.status_code == 502 and first.json["status"]["errors"][0]["code"] == "OutcomeUnknown"
+    [payment] = payments_of(merchant)
+    assert only_charge(payment)["state"] == "Pending"
+    assert payment["paymentStatus"]["interfaceCode"] == "Voiding"
+
+    still_down = redeem(client, session, key="k")
+    assert still_down.status_code == 409
+    assert still_down.json["errors"][0]["code"] == "EarlierRedeemPending"
+    assert still_down.headers["Retry-After"] == "5"
+
+    fake_provider.void_result = lambda reference: VoidResult(reference, voided=False)
+    final = redeem(client, session, key="k")
+    assert final.json["result"] == "Failure", final.json
+    assert final.json["paymentReference"] == payment["id"]
+    assert only_charge(payments_of(merchant)[0])["state"] == "Failure"
+    assert [c[0] for c in fake_provider.calls] == ["redeem", "void", "void", "void"]
 
 
 def test_redeem_provider_charging_another_amount_is_voided(client, checkout, merchant, fake_provider):
@@ -202,6 +234,22 @@ def test_redeem_cart_conflict_is_retried(client, checkout, merchant, emulator):
     response = redeem(client, checkout.session(cart))
     assert response.status_code == 200
     assert len(merchant.get_cart(cart["id"])["paymentInfo"]["payments"]) == 1
+
+
+def test_redeem_cart_that_keeps_changing_is_409_not_5xx(client, checkout, merchant, emulator, fake_provider):
+    """Every re-read of the cart meets another change: a conflict, answered as one."""
+    requests.put(
+        f"{emulator.url}/_emulator/faults",
+        json=[{"route": "POST /<projectKey>/carts/<id>", "status": 409}],
+        timeout=5,
+    ).raise_for_status()
+    response = redeem(client, checkout.session())
+    assert response.status_code == 409, response.json
+    assert response.json["errors"][0]["code"] == "ConcurrentModification"
+    assert response.headers["Retry-After"] == "1"
+    assert [c for c in fake_provider.calls if c[0] == "redeem"] == []
+    (payment,) = payments_of(merchant)
+    assert only_charge(payment)["state"] == "Failure"
 
 
 def test_redeem_commercetools_down_before_charge_is_503(client, checkout, emulator, fake_provider):

@@ -58,6 +58,10 @@ def register_error_handlers(app: Flask) -> None:
         log.warning("commercetools call failed: %r", exc)
         if exc.is_unavailable:
             return render(ApiError(503, "ServiceUnavailable", "commercetools is unavailable, try again"))
+        if exc.is_conflict:  # still changing under us after every re-read: not a server fault
+            return render(ApiError(409, "ConcurrentModification",
+                                   "The cart or payment kept changing meanwhile; try again.",
+                                   headers={"Retry-After": "1"}))
         return render(ApiError(502, "BadGateway", "commercetools rejected the processor's request"))
 
     @app.errorhandler(RequestEntityTooLarge)

@@ -1,8 +1,9 @@
 """The money flow: the only place that decides what a gift card operation means."""
 
+from .balance import check_balance
 from .intents import IntentOutcome, cancel, capture, complete_refund, refund, reverse
-from .recording import settle_void, void_pending_charge
-from .redeem import RedeemOutcome, check_balance, redeem
+from .recording import resolve_pending_charge, settle_void, void_pending_charge
+from .redeem import RedeemOutcome, redeem
 
 __all__ = [
     "IntentOutcome",
@@ -13,6 +14,7 @@ __all__ = [
     "complete_refund",
     "redeem",
     "refund",
+    "resolve_pending_charge",
     "reverse",
     "settle_void",
     "void_pending_charge",

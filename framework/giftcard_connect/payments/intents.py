@@ -18,6 +18,7 @@ from ..errors import ApiError, GiftCardError, ProviderUnavailable
 from ..journal import (
     METHOD,
     charge_of,
+    refundable,
     timestamp,
     transaction_by_id,
     transaction_by_interaction,
@@ -82,14 +83,6 @@ def load_payment(runtime: Runtime, payment_id: str) -> dict:
             400, "InvalidOperation", "The payment does not belong to this gift card connector."
         )
     return payment
-
-
-def _refunded(payment: dict) -> int:
-    return sum(
-        t["amount"]["centAmount"]
-        for t in payment["transactions"]
-        if t["type"] == "Refund" and t["state"] in ("Success", "Pending")
-    )
 
 
 def _outcome_of(transaction: dict) -> IntentOutcome:
@@ -177,12 +170,12 @@ def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | Non
         if charge is None or charge["state"] != "Success":
             raise Rejected("Nothing was charged on this payment.")
         charged = charge["amount"]["centAmount"]
-        refundable = charged - _refunded(current)
-        cents = refundable if amount is None else amount.cent_amount
-        if refundable <= 0:
+        left = refundable(current)
+        cents = left if amount is None else amount.cent_amount
+        if left <= 0:
             raise Rejected("The payment was already refunded in full.")
-        if cents > refundable:
-            raise Rejected(f"At most {refundable} (minor units) can still be refunded.")
+        if cents > left:
+            raise Rejected(f"At most {left} (minor units) can still be refunded.")
         if cents != charged and not partial_ok:
             raise Rejected("This gift card provider cannot cancel part of a redemption.")
         money = {"centAmount": cents, "currencyCode": charge["amount"]["currencyCode"]}

@@ -11,6 +11,7 @@ import logging
 from typing import Callable
 
 from ..commercetools import CommercetoolsError
+from ..errors import GiftCardError, ProviderUnavailable
 from ..journal import (
     FINAL_STATES,
     VOIDING,
@@ -106,17 +107,48 @@ def void_pending_charge(
     (refused); in each case the charge stays Pending and marked, for reconcile.
     """
 
-    def mark(payment: dict):
-        if transaction_by_id(payment, charge_id)["state"] != "Pending" or is_voiding(payment):
-            return None
-        return [{"action": "setStatusInterfaceCode", "interfaceCode": VOIDING}]
-
-    marked = update_payment(runtime, payment_id, mark)
+    marked = update_payment(runtime, payment_id, mark_voiding(charge_id))
     if transaction_by_id(marked, charge_id)["state"] != "Pending":
         return None
     result = runtime.provider.void(reference)
     settle_void(runtime, payment_id, charge_id, result)
     return result
+
+
+def mark_voiding(charge_id: str) -> BuildActions:
+    """Mark a Pending charge Voiding: from then on it may only end as a void."""
+
+    def build(payment: dict):
+        if transaction_by_id(payment, charge_id)["state"] != "Pending" or is_voiding(payment):
+            return None
+        return [{"action": "setStatusInterfaceCode", "interfaceCode": VOIDING}]
+
+    return build
+
+
+def resolve_pending_charge(runtime: Runtime, payment_id: str, charge: dict) -> str:
+    """Void a Pending charge whose redeem is over, and record it; say what became of it.
+
+    The outcome is ``voided``, ``nothing to void``, ``already final`` or
+    ``unresolved: <why>`` (the charge stays Pending and marked Voiding).
+    """
+    reference = charge.get("interactionId")
+    if not reference:
+        return "unresolved: the transaction has no reference"
+    try:
+        result = void_pending_charge(runtime, payment_id, charge["id"], reference)
+    except ProviderUnavailable as exc:
+        log.warning("void %s unconfirmed: %s", reference, exc.message)
+        return f"unresolved: {exc.message}"
+    except GiftCardError as refusal:
+        log.error("the provider refused to void %s: %s", reference, refusal.code)
+        return f"unresolved: the provider refused the void ({refusal.code})"
+    except CommercetoolsError as exc:
+        log.warning("void %s not recorded: %r", reference, exc)
+        return "unresolved: commercetools did not record the void"
+    if result is None:
+        return "already final"
+    return "voided" if result.voided else "nothing to void"
 
 
 def record_safely(runtime: Runtime, payment_id: str, build: BuildActions) -> None:

@@ -9,7 +9,6 @@ without a transaction that says so.
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -20,26 +19,33 @@ from ..commercetools import CommercetoolsError
 from ..errors import GIFT_CARD_STATES, ApiError, GiftCardError, ProviderUnavailable
 from ..journal import (
     METHOD,
-    amount_still_to_pay,
     cart_payment_ids,
-    cart_total,
     charge_of,
     is_voiding,
     payment_key,
     timestamp,
     transaction_by_id,
 )
-from ..models import Balance, GiftCard, Money
+from ..models import GiftCard, Money
 from ..runtime import Runtime
-from .recording import finalize, record_safely, settle_void, update_payment
+from .admission import AmountExceedsRemaining, EarlierRedeemPending, admit, check_request
+from .cart import abandoned, read_cart_payments
+from .recording import (
+    finalize,
+    mark_voiding,
+    record_safely,
+    resolve_pending_charge,
+    settle_void,
+    update_payment,
+)
 
 log = logging.getLogger(__name__)
 
 UNKNOWN_OUTCOME = GiftCardError(
     "GenericError",
     "OutcomeUnknown",
-    "The gift card provider did not confirm the payment. It will be cancelled "
-    "automatically; please try again.",
+    "The gift card provider did not confirm the payment. It is being cancelled; "
+    "if the card was charged, the amount goes back to it.",
 )
 VOIDED = GiftCardError(
     "GenericError",
@@ -61,42 +67,9 @@ class RedeemOutcome:
         return self.decline is None
 
 
-def ensure_connector_currency(runtime: Runtime, currency: str) -> None:
-    """One deployment serves one currency; anything else is CurrencyNotMatch."""
-    if currency != runtime.settings.currency:
-        raise GiftCardError(
-            "CurrencyNotMatch",
-            "CurrencyNotMatch",
-            f"This gift card connector accepts {runtime.settings.currency}, not {currency}.",
-        )
-
-
-def check_balance(runtime: Runtime, session: CheckoutSession, card: GiftCard) -> Balance:
-    """The usable balance of ``card`` for the session's cart.
-
-    Raises GiftCardError for every state other than Valid, ProviderUnavailable when the
-    provider cannot answer.
-    """
-    cart = runtime.commercetools.get_cart(session.cart_id)
-    ensure_connector_currency(runtime, cart_total(cart).currency_code)
-    balance = runtime.provider.balance(card)
-    ensure_connector_currency(runtime, balance.amount.currency_code)
-    if balance.amount.cent_amount <= 0:
-        raise GiftCardError("ZeroBalance", "ZeroBalance", "The gift card has no balance left.")
-    return balance
-
-
-# --- redeem ---------------------------------------------------------------------------
-
-
-class AmountExceedsRemaining(ApiError):
-    def __init__(self, remaining: Money):
-        super().__init__(
-            400,
-            "InvalidOperation",
-            f"The redeem amount exceeds the amount still to pay on the cart "
-            f"({remaining.cent_amount} {remaining.currency_code} in minor units).",
-        )
+# A cart change between reading the cart and adding the payment is re-checked this often:
+# one concurrent redeem of the same cart wins each round.
+ATTACH_ATTEMPTS = 20
 
 
 def redeem(
@@ -111,18 +84,15 @@ def redeem(
     Raises ApiError before any side effect when the amount or currency is wrong or the
     cart cannot take it, and for a repeated key whose first redeem is still Pending.
     """
-    _check_interface(runtime, session)
     ct = runtime.commercetools
     cart = ct.get_cart(session.cart_id)
-    _check_amount(runtime, cart, amount)
+    check_request(runtime, session, cart, amount)
     key = payment_key(cart["id"], idempotency_key or str(uuid.uuid4()))
     if idempotency_key:
         existing = ct.get_payment_by_key(key)
         if existing is not None:
-            return _replay(existing, amount)
-    remaining = _still_to_pay(runtime, cart)
-    if amount.cent_amount > remaining.cent_amount:
-        raise AmountExceedsRemaining(remaining)
+            return _replay(runtime, existing, amount)
+    state = admit(runtime, cart, amount)
 
     reference = str(uuid.uuid4())
     try:
@@ -132,59 +102,17 @@ def redeem(
             raise
         payment = ct.get_payment_by_key(key)
         if payment is None or charge_of(payment).get("interactionId") != reference:
-            return _replay(payment, amount)  # another request with this key made it
+            return _replay(runtime, payment, amount)  # another request with this key made it
         # Our own create: applied, though its answer was lost. Carry on with it.
     charge_id = charge_of(payment)["id"]
     try:
-        _attach_to_cart(runtime, cart, payment["id"], amount)
-    except (AmountExceedsRemaining, CommercetoolsError):
+        _attach_to_cart(runtime, state.cart, payment["id"], amount)
+    except (ApiError, CommercetoolsError):
         # The provider was never called: the charge did not happen.
         text = "The payment could not be added to the cart."
         record_safely(runtime, payment["id"], finalize(charge_id, "Failure", "GenericError", text))
         raise
     return _charge(runtime, payment, charge_id, card, amount, reference)
-
-
-def _check_amount(runtime: Runtime, cart: dict, amount: Money) -> None:
-    currency = cart_total(cart).currency_code
-    if amount.currency_code != currency or currency != runtime.settings.currency:
-        raise ApiError(
-            400,
-            "InvalidField",
-            f"redeemAmount.currencyCode must be the cart's and connector's currency "
-            f"({runtime.settings.currency}).",
-            field="redeemAmount.currencyCode",
-        )
-    if amount.cent_amount <= 0:
-        raise ApiError(
-            400,
-            "InvalidField",
-            "redeemAmount.centAmount must be greater than 0.",
-            field="redeemAmount.centAmount",
-        )
-    if cart.get("cartState", "Active") != "Active":
-        raise ApiError(400, "InvalidOperation", "The cart is not active any more.")
-
-
-def _check_interface(runtime: Runtime, session: CheckoutSession) -> None:
-    """Payments of another interface would escape reconcile and the operations API."""
-    expected = runtime.settings.payment_interface
-    if session.payment_interface not in (None, expected):
-        raise ApiError(
-            400,
-            "InvalidOperation",
-            f"The session's payment interface is not this connector's ({expected}); "
-            "set GIFTCARD_PAYMENT_INTERFACE to the one Checkout uses.",
-        )
-
-
-def _still_to_pay(runtime: Runtime, cart: dict) -> Money:
-    ids = cart_payment_ids(cart)
-    payments = []
-    if ids:
-        where = "id in (" + ", ".join(json.dumps(i) for i in ids) + ")"
-        payments = runtime.commercetools.query_payments([where], limit=500)["results"]
-    return amount_still_to_pay(cart, payments)
 
 
 def _payment_draft(runtime, session, cart, card, amount, key, reference) -> dict[str, Any]:
@@ -224,22 +152,36 @@ def _attach_to_cart(runtime: Runtime, cart: dict, payment_id: str, amount: Money
         if payment_id in cart_payment_ids(current):
             return None
         if current["version"] != cart["version"]:
-            remaining = _still_to_pay(runtime, current)
+            remaining = read_cart_payments(runtime, current).still_to_pay
             if amount.cent_amount > remaining.cent_amount:
                 raise AmountExceedsRemaining(remaining)
         return [{"action": "addPayment", "payment": {"typeId": "payment", "id": payment_id}}]
 
-    runtime.commercetools.update_cart_on_conflict(cart["id"], build, cart=cart)
+    runtime.commercetools.update_cart_on_conflict(
+        cart["id"], build, cart=cart, attempts=ATTACH_ATTEMPTS
+    )
 
 
-def _replay(payment: dict, amount: Money) -> RedeemOutcome:
-    """The first outcome of a repeated Idempotency-Key."""
+def _replay(runtime: Runtime, payment: dict, amount: Money) -> RedeemOutcome:
+    """The first outcome of a repeated Idempotency-Key.
+
+    A first redeem that gave up with its charge Pending is voided now, so that the key
+    gets a final answer instead of "in progress" until reconcile runs.
+    """
     planned = payment["amountPlanned"]
     if (planned["centAmount"], planned["currencyCode"]) != (amount.cent_amount, amount.currency_code):
         raise ApiError(
             400, "InvalidOperation", "This Idempotency-Key was already used for another amount."
         )
     charge = charge_of(payment)
+    if charge["state"] == "Pending" and abandoned(
+        payment, charge, runtime.settings.abandoned_charge_after
+    ):
+        resolve_pending_charge(runtime, payment["id"], charge)
+        payment = runtime.commercetools.get_payment(payment["id"])
+        charge = charge_of(payment)
+        if charge["state"] == "Pending":
+            raise EarlierRedeemPending()
     if charge["state"] == "Success":
         return RedeemOutcome(payment["id"], redemption_id=payment.get("interfaceId"))
     if charge["state"] == "Failure":
@@ -308,14 +250,14 @@ def _compensate(runtime, payment_id, charge_id, reference, redemption_id) -> Red
 
 
 def _void(runtime, payment_id, charge_id, reference) -> RedeemOutcome:
-    """Void by reference and record it; unconfirmed, the charge stays Pending for reconcile."""
+    """Void by reference and record it. Unconfirmed, the charge stays Pending, marked
+    Voiding: the next redeem on the cart (or reconcile) voids it again."""
     try:
         result = runtime.provider.void(reference)
-    except ProviderUnavailable as exc:
-        log.error("void %s unconfirmed (%s); left Pending for reconcile", reference, exc.message)
-        return RedeemOutcome(payment_id, decline=UNKNOWN_OUTCOME)
-    except GiftCardError as refusal:
-        log.error("void %s refused (%s); left Pending for reconcile", reference, refusal.code)
+    except (ProviderUnavailable, GiftCardError) as exc:
+        why = exc.message if isinstance(exc, ProviderUnavailable) else f"refused ({exc.code})"
+        log.error("void %s unconfirmed: %s; left Pending, marked Voiding", reference, why)
+        record_safely(runtime, payment_id, mark_voiding(charge_id))
         return RedeemOutcome(payment_id, decline=UNKNOWN_OUTCOME)
     try:
         settle_void(runtime, payment_id, charge_id, result)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, render_template, request, session
 
 from ..commercetools import CommercetoolsClient, CommercetoolsError
-from ..journal import amount_still_to_pay, cart_payment_ids, cart_total
+from ..journal import amount_paid, amount_still_to_pay, cart_payment_ids, cart_total, net_paid
 from .messages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, MESSAGES, resolve_language
 
 log = logging.getLogger(__name__)
@@ -191,11 +191,7 @@ def _describe(
         "currency": total.currency_code,
         "items": items,
         "total": {**total.to_dict(), "fractionDigits": fraction_digits},
-        "paid": {
-            "centAmount": total.cent_amount - still.cent_amount,
-            "currencyCode": total.currency_code,
-            "fractionDigits": fraction_digits,
-        },
+        "paid": {**amount_paid(cart, payments).to_dict(), "fractionDigits": fraction_digits},
         "stillToPay": {**still.to_dict(), "fractionDigits": fraction_digits},
         "payments": [
             {
@@ -203,6 +199,11 @@ def _describe(
                 "key": payment.get("key"),
                 "createdAt": payment.get("createdAt"),
                 "amountPlanned": _money(payment["amountPlanned"]),
+                "netPaid": {
+                    "centAmount": net_paid(payment, total.currency_code),
+                    "currencyCode": total.currency_code,
+                    "fractionDigits": fraction_digits,
+                },
                 "paymentInterface": (payment.get("paymentMethodInfo") or {}).get("paymentInterface"),
                 "method": (payment.get("paymentMethodInfo") or {}).get("method"),
                 "interfaceId": payment.get("interfaceId"),

@@ -77,6 +77,7 @@ function renderPayments() {
     const heading = cell("p", "", "payment-heading");
     heading.append(
       cell("strong", `${t("payment")} ${formatMoney(payment.amountPlanned)}`),
+      cell("span", `${t("netPaid")} ${formatMoney(payment.netPaid)}`, "net-paid"),
       cell("code", payment.id),
     );
     const table = document.createElement("table");

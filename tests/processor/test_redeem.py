@@ -53,30 +53,46 @@ def test_redeem_success_records_success_charge(client, checkout, merchant, fake_
     assert cart["paymentInfo"]["payments"] == [{"typeId": "payment", "id": payment["id"]}]
 
 
-def test_redeem_decline_records_failure_with_state(client, checkout, merchant, fake_provider):
-    fake_provider.redeem_result = GiftCardError("Expired", "CardExpired", "Card has expired")
+@pytest.mark.parametrize(
+    "state", ["Expired", "NotFound", "ZeroBalance", "CurrencyNotMatch", "Invalid", "GenericError"]
+)
+def test_redeem_decline_is_200_failure_and_records_it(
+    client, checkout, merchant, fake_provider, state
+):
+    """A decline is a definite answer: 200, as the established Enabler contract expects."""
+    fake_provider.redeem_result = GiftCardError(state, "CardDeclined", "Card declined")
     response = redeem(client, checkout.session())
-    assert response.status_code == 400
+    assert response.status_code == 200
     (payment,) = payments_of(merchant)
     assert response.json == {
         "result": "Failure",
         "paymentReference": payment["id"],
-        "status": {"state": "Expired", "errors": [{"code": "CardExpired", "message": "Card has expired"}]},
+        "status": {
+            "state": state, "errors": [{"code": "CardDeclined", "message": "Card declined"}]
+        },
     }
     assert only_charge(payment)["state"] == "Failure"
-    assert payment["paymentStatus"]["interfaceCode"] == "Expired"
+    assert payment["paymentStatus"]["interfaceCode"] == state
     assert not [c for c in fake_provider.calls if c[0] == "void"]
 
 
 @pytest.mark.parametrize("failure", [ProviderUnavailable("read timeout"), KeyError("plugin bug")])
 def test_redeem_unknown_outcome_voids_by_reference(client, checkout, merchant, fake_provider, failure):
+    """The void is confirmed, so nothing was charged: a definite Failure (200)."""
     fake_provider.redeem_result = failure
     fake_provider.void_result = lambda reference: VoidResult(reference, True, Money(2500, "EUR"))
     response = redeem(client, checkout.session())
-    assert response.status_code == 502
-    assert response.json["result"] == "Failure"
-    assert response.json["status"]["state"] == "GenericError"
+    assert response.status_code == 200
     (payment,) = payments_of(merchant)
+    assert response.json == {
+        "result": "Failure",
+        "paymentReference": payment["id"],
+        "status": {"state": "GenericError", "errors": [{
+            "code": "ProviderUnavailable",
+            "message": "The gift card provider did not answer in time; nothing was charged. "
+                       "Please try again.",
+        }]},
+    }
     charge = only_charge(payment)
     assert charge["state"] == "Failure"
     (void,) = [c for c in fake_provider.calls if c[0] == "void"]
@@ -91,9 +107,12 @@ def test_redeem_unconfirmed_void_leaves_pending(client, checkout, merchant, fake
     fake_provider.redeem_result = ProviderUnavailable("read timeout")
     fake_provider.void_result = void_failure
     response = redeem(client, checkout.session(), key="k")
-    assert response.status_code == 502
-    assert response.json["status"]["errors"][0]["code"] == "OutcomeUnknown"
+    assert response.status_code == 502  # not known to have failed: never a 200 Failure
     (payment,) = payments_of(merchant)
+    assert response.json["result"] == "Failure"
+    assert response.json["paymentReference"] == payment["id"]
+    assert response.json["status"]["state"] == "GenericError"
+    assert response.json["status"]["errors"][0]["code"] == "OutcomeUnknown"
     assert only_charge(payment)["state"] == "Pending"
 
 
@@ -141,7 +160,8 @@ def test_redeem_provider_charging_another_amount_is_voided(client, checkout, mer
     fake_provider.redeem_result = lambda card, amount, reference: Redemption("r1", Money(9999, "EUR"))
     fake_provider.void_result = lambda reference: VoidResult(reference, True, Money(9999, "EUR"))
     response = redeem(client, checkout.session())
-    assert response.status_code == 502
+    assert response.status_code == 200 and response.json["result"] == "Failure"
+    assert response.json["status"]["errors"][0]["code"] == "ProviderUnavailable"
     assert only_charge(payments_of(merchant)[0])["state"] == "Failure"
     assert [c[0] for c in fake_provider.calls] == ["redeem", "void"]
 
@@ -160,9 +180,23 @@ def test_redeem_replay_of_decline_returns_the_decline(client, checkout, fake_pro
     session = checkout.session()
     first = redeem(client, session, key="same")
     second = redeem(client, session, key="same")
-    assert first.status_code == second.status_code == 404
+    assert first.status_code == second.status_code == 200
+    assert first.json["result"] == second.json["result"] == "Failure"
     assert second.json["status"]["state"] == "NotFound"
     assert second.json["paymentReference"] == first.json["paymentReference"]
+    assert len([c for c in fake_provider.calls if c[0] == "redeem"]) == 1
+
+
+def test_redeem_replay_of_a_confirmed_void_is_200_failure(client, checkout, fake_provider):
+    fake_provider.redeem_result = ProviderUnavailable("read timeout")
+    fake_provider.void_result = lambda reference: VoidResult(reference, False)  # nothing to undo
+    session = checkout.session()
+    first = redeem(client, session, key="same")
+    second = redeem(client, session, key="same")
+    assert first.status_code == second.status_code == 200
+    assert second.json["result"] == "Failure" and second.json["status"]["state"] == "GenericError"
+    assert second.json["paymentReference"] == first.json["paymentReference"]
+    assert [c[0] for c in fake_provider.calls] == ["redeem", "void"]
 
 
 def test_redeem_same_key_other_amount_is_400(client, checkout, fake_provider):

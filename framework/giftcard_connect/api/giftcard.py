@@ -1,4 +1,9 @@
-"""What the Enabler calls with the shopper's gift card: balance (and redeem)."""
+"""What the Enabler calls with the shopper's gift card: balance and redeem.
+
+A balance decline is a 4xx ``{status:{state, errors}}``. A redeem that definitely charged
+nothing answers 200 ``{result:"Failure", paymentReference, status}``: the established
+Enabler contract reads ``result`` and treats any other status as an error.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from ..runtime import current_runtime
 from .schemas import GiftCardSchema, RedeemSchema, load_json
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+# The one redeem failure that is not a definite "not charged": the void was not confirmed.
+OUTCOME_UNKNOWN = "OutcomeUnknown"
 
 bp = Blueprint("giftcard", __name__)
 log = logging.getLogger(__name__)
@@ -26,9 +33,16 @@ def decline_body(error: GiftCardError) -> dict:
 
 
 def decline_status(error: GiftCardError) -> int:
+    """The status of a balance decline: 404 NotFound, 502 no answer, else 400."""
     if error.state == "NotFound":
         return 404
-    return 502 if error.code in ("OutcomeUnknown", "ProviderUnavailable") else 400
+    return 502 if error.code == "ProviderUnavailable" else 400
+
+
+def redeem_failure_status(error: GiftCardError) -> int:
+    """200 when nothing was charged; 502 when that is not known, so no shopper is told it
+    failed for sure while the charge may still stand (reconcile settles it)."""
+    return 502 if error.code == OUTCOME_UNKNOWN else 200
 
 
 @bp.errorhandler(GiftCardError)
@@ -80,5 +94,5 @@ def redeem():
     response = jsonify(
         {"result": "Failure", "paymentReference": outcome.payment_id, **decline_body(outcome.decline)}
     )
-    response.status_code = decline_status(outcome.decline)
+    response.status_code = redeem_failure_status(outcome.decline)
     return response

@@ -45,11 +45,18 @@ class BalanceSchema(Schema):
     amount = fields.Nested(MoneySchema)
 
 
-class RedeemResultSchema(Schema):
-    result = fields.String(required=True, metadata={"enum": ["Success", "Failure"]})
-    paymentReference = fields.String(required=True)
-    redemptionId = fields.String()
-    status = fields.Nested(GiftCardStatusSchema)
+class RedeemSuccessSchema(Schema):
+    result = fields.String(required=True, metadata={"enum": ["Success"]})
+    paymentReference = fields.String(required=True, metadata={"description": "The commercetools payment id"})
+    redemptionId = fields.String(required=True)
+
+
+class RedeemFailureSchema(Schema):
+    """Not charged (200), or not known yet (502, code OutcomeUnknown); status says why."""
+
+    result = fields.String(required=True, metadata={"enum": ["Failure"]})
+    paymentReference = fields.String(required=True, metadata={"description": "The commercetools payment id"})
+    status = fields.Nested(GiftCardStatusSchema, required=True)
 
 
 class ConfigSchema(Schema):
@@ -113,11 +120,18 @@ def _operations() -> dict[str, dict]:
                             "schema": {"type": "string", "maxLength": 255}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": RedeemSchema}}},
             "responses": {
-                "200": _json(RedeemResultSchema, "Charged and recorded"),
-                "400": _json(RedeemResultSchema, "Declined, or invalid input (ErrorSchema)"),
-                "404": _json(RedeemResultSchema, "Declined: NotFound"),
+                "200": {
+                    "description": "Charged and recorded (Success), or nothing was charged (Failure: "
+                                   "a decline, a replayed decline, or a void after no answer)",
+                    "content": {"application/json": {"schema": {
+                        "oneOf": [RedeemSuccessSchema, RedeemFailureSchema],
+                    }}},
+                },
+                "400": _json(ErrorSchema, "Invalid input, wrong currency, amount above what is still "
+                                          "to pay, cart not active, Idempotency-Key reused for another amount"),
                 "409": _json(ErrorSchema, "RedeemInProgress: the same Idempotency-Key is being processed"),
-                "502": _json(RedeemResultSchema, "The provider did not answer; voided or left for reconcile"),
+                "502": _json(RedeemFailureSchema, "OutcomeUnknown: the provider did not answer and the void "
+                                                  "is not confirmed; the charge stays Pending for reconcile"),
                 "401": ERRORS["401"], "503": ERRORS["503"],
             },
         }},

@@ -125,6 +125,48 @@ def test_answers_expose_the_correlation_id_even_for_errors(client):
 def test_other_endpoints_get_no_cors_headers(client):
     response = client.get("/healthz", headers={"Origin": ORIGIN})
     assert "Access-Control-Allow-Origin" not in response.headers
+    wrong_method = client.post("/healthz", headers={"Origin": ORIGIN})
+    assert wrong_method.status_code == 405
+    assert "Access-Control-Allow-Origin" not in wrong_method.headers
+
+
+UNKNOWN_PATHS = ["/api/balance", "/balance/", "/redeem/x", "/enablers/enabler.js", "/nothing-here"]
+
+
+def header_set(response, name: str) -> set[str]:
+    return {h.strip().lower() for h in response.headers[name].split(",")}
+
+
+@pytest.mark.parametrize("path", UNKNOWN_PATHS)
+def test_preflight_of_an_unknown_path_passes_so_the_browser_sees_its_404(client, path):
+    """A mistyped processorUrl: unless the preflight passes, the browser says "Failed to fetch"."""
+    response = client.options(
+        path,
+        headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": ENABLER_HEADERS},
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    allowed = header_set(response, "Access-Control-Allow-Headers")
+    assert allowed >= {"content-type", "x-session-id", "idempotency-key", "x-correlation-id"}
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    assert response.data == b""
+
+
+@pytest.mark.parametrize("path", UNKNOWN_PATHS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_path_is_a_json_404_with_cors_headers(client, path, method):
+    response = client.open(path, method=method, json={"code": "SECRET-CODE"},
+                           headers={"Origin": ORIGIN, "X-Correlation-ID": "c-404"})
+    assert response.status_code == 404
+    body = response.json
+    assert body["statusCode"] == 404 and body["errors"][0]["code"] == "ResourceNotFound"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    exposed = header_set(response, "Access-Control-Expose-Headers")
+    assert {"x-correlation-id", "retry-after"} <= exposed
+    assert response.headers["X-Correlation-ID"] == "c-404"
+    assert b"SECRET-CODE" not in response.data
 
 
 @pytest.fixture
@@ -148,6 +190,23 @@ def test_allowed_origins_are_echoed_and_others_refused(restricted_client):
     assert "Origin" in allowed.headers["Vary"]
     refused = restricted_client.options("/redeem", headers={"Origin": "https://evil.example", **preflight})
     assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_unknown_paths_follow_the_allowed_origins_too(restricted_client):
+    evil = {"Origin": "https://evil.example"}
+    preflight = {"Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": ENABLER_HEADERS}
+    allowed = restricted_client.options("/api/redeem", headers={"Origin": ORIGIN, **preflight})
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "Origin" in allowed.headers["Vary"]
+    refused = restricted_client.options("/api/redeem", headers={**evil, **preflight})
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    not_found = restricted_client.post("/api/redeem", json={}, headers={"Origin": ORIGIN})
+    assert not_found.status_code == 404
+    assert not_found.headers["Access-Control-Allow-Origin"] == ORIGIN
+    hidden = restricted_client.post("/api/redeem", json={}, headers=evil)
+    assert hidden.status_code == 404 and "Access-Control-Allow-Origin" not in hidden.headers
 
 
 @pytest.mark.parametrize("value, expected", [

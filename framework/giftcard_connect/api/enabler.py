@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from flask import Blueprint, Flask, send_from_directory
-from flask_cors import CORS
+from flask import Blueprint, Flask, request, send_from_directory
+from flask_cors import CORS, cross_origin
 from werkzeug.exceptions import NotFound
 
 from ..config import Settings
 from ..runtime import current_runtime
+from .errors import http_error
 
 ENABLER_DIR = Path(__file__).resolve().parent.parent / "enabler"
 MAX_AGE = 300
@@ -74,16 +75,26 @@ def init_cors(app: Flask, settings: Settings) -> None:
     No credentials: the browser authenticates with the ``X-Session-Id`` header, never a
     cookie. With ``*`` the answer is a literal ``*`` (cacheable by any CDN); with a list,
     the matching origin is echoed with ``Vary: Origin``.
+
+    A path with no route gets the same headers, its preflight a 200 and the request
+    itself the JSON 404: a mistyped ``processorUrl`` then shows as that 404 in the
+    browser, not as an opaque "Failed to fetch".
     """
     origins = list(settings.allowed_origins)
-    CORS(
-        app,
-        resources={CORS_PATHS: {}},
-        origins=origins,
-        send_wildcard="*" in origins,
-        methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=CORS_ALLOW_HEADERS,
-        expose_headers=CORS_EXPOSE_HEADERS,
-        supports_credentials=False,
-        max_age=600,
-    )
+    options = {
+        "origins": origins,
+        "send_wildcard": "*" in origins,
+        "methods": ["GET", "HEAD", "POST", "OPTIONS"],
+        "allow_headers": CORS_ALLOW_HEADERS,
+        "expose_headers": CORS_EXPOSE_HEADERS,
+        "supports_credentials": False,
+        "max_age": 600,
+    }
+    CORS(app, resources={CORS_PATHS: {}}, **options)
+    no_route = cross_origin(**options)(lambda: http_error(request.routing_exception))
+
+    @app.before_request
+    def answer_unknown_path():
+        if isinstance(request.routing_exception, NotFound):
+            return no_route()
+        return None

@@ -23,6 +23,12 @@ def render(error: ApiError):
     return response
 
 
+def http_error(exc: HTTPException):
+    """A werkzeug HTTP error (unknown path, wrong method, …) in the commercetools shape."""
+    code = HTTP_CODES.get(exc.code, "General")
+    return render(ApiError(exc.code, code, exc.description or exc.name))
+
+
 def validation_error(exc: ValidationError) -> ApiError:
     """Turn marshmallow messages into commercetools RequiredField/InvalidField errors.
 
@@ -69,10 +75,7 @@ def register_error_handlers(app: Flask) -> None:
         limit = app.config.get("MAX_CONTENT_LENGTH")
         return render(ApiError(400, "InvalidJsonInput", f"Request body exceeds {limit} bytes."))
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        code = HTTP_CODES.get(exc.code, "General")
-        return render(ApiError(exc.code, code, exc.description or exc.name))
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

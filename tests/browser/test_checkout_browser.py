@@ -274,6 +274,8 @@ def test_is_success_is_a_real_boolean(shop):
     expect(shop.message).to_have_text("€5.00 paid with your gift card.")
     declined, paid = shop.events("onComplete")
     assert declined["isSuccess"] is False and declined["paymentReference"]
+    assert [r.response().status for r in shop.redeems()] == [200, 200]  # a decline is an answer
+    assert not shop.events("onError")
     assert paid["isSuccess"] is True and paid["paymentReference"]
     types = shop.page.evaluate(
         "() => window.storefrontEvents.filter((e) => e.event === 'onComplete').map((e) => typeof e.isSuccess)"
@@ -374,6 +376,43 @@ def test_redeem_in_progress_is_retried_after_retry_after(shop):
     first, second = shop.redeems()
     assert first.headers["idempotency-key"] == second.headers["idempotency-key"]
     assert len(shop.ledger()["redemptions"]) == 1
+
+
+def test_unknown_outcome_goes_to_on_error_and_a_retry_keeps_the_key(shop):
+    """502 OutcomeUnknown: the charge may stand, so it is no decline; the retry replays it."""
+    unknown = {
+        "result": "Failure",
+        "paymentReference": "pending-payment",
+        "status": {"state": "GenericError", "errors": [{
+            "code": "OutcomeUnknown",
+            "message": "The gift card provider did not confirm the payment.",
+        }]},
+    }
+    answered = []
+
+    def unknown_once(route: Route) -> None:
+        if route.request.method != "POST" or answered:
+            route.continue_()
+            return
+        answered.append(502)
+        route.fulfill(status=502, json=unknown, headers={"Access-Control-Allow-Origin": "*"})
+
+    shop.page.route(f"{shop.processor}/redeem", unknown_once)
+    shop.code.fill("Valid-5000-EUR")
+    pay(shop, "10.00")
+    expect(shop.message).to_have_text(
+        "Gift cards cannot be checked right now. Please try again later."
+    )
+    (error,) = shop.events("onError")
+    assert (error["type"], error["status"], error["code"]) == ("HttpError", 502, "OutcomeUnknown")
+    assert error["message"] == "The gift card provider did not confirm the payment."
+    assert not shop.events("onComplete")
+    pay(shop)
+    expect(shop.message).to_have_text("€10.00 paid with your gift card.")
+    first, retry = shop.redeems()
+    assert first.headers["idempotency-key"] == retry.headers["idempotency-key"]
+    (complete,) = shop.events("onComplete")
+    assert complete["isSuccess"] is True
 
 
 def test_html_error_page_goes_to_on_error(shop):

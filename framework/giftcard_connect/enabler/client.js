@@ -1,9 +1,19 @@
 // The Enabler's HTTP client for the processor: URL building, headers, timeouts, and
 // turning every failure into an EnablerError instead of a stray exception.
 
-/** `base` + "/" + `path` with exactly one slash between them, whatever either ends with. */
+/**
+ * A base URL without trailing slashes and with single slashes in its path:
+ * "https://p.example//api//" becomes "https://p.example/api" (the `//` after the scheme stays).
+ */
+export function normalizeBaseUrl(url) {
+  const text = String(url).trim();
+  const origin = text.match(/^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i)?.[0] ?? "";
+  return origin + text.slice(origin.length).replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+}
+
+/** `base` + "/" + `path` with exactly one slash between them, and none doubled in `base`. */
 export function joinUrl(base, path) {
-  return `${String(base).replace(/\/+$/, "")}/${String(path).replace(/^\/+/, "")}`;
+  return `${normalizeBaseUrl(base)}/${String(path).replace(/^\/+/, "")}`;
 }
 
 /** A random id from `crypto.getRandomValues` (available outside secure contexts too). */
@@ -48,7 +58,7 @@ export class EnablerError extends Error {
 /** Calls the processor for one Checkout session. Codes travel only in JSON bodies. */
 export class ProcessorClient {
   constructor(processorUrl, sessionId, { timeout = 30000, fetch: fetchImpl } = {}) {
-    this.processorUrl = processorUrl;
+    this.processorUrl = normalizeBaseUrl(processorUrl);
     this.sessionId = sessionId;
     this.timeout = timeout;
     this._fetch = fetchImpl || ((...args) => globalThis.fetch(...args));
@@ -149,10 +159,13 @@ export function parseRetryAfter(value) {
 /**
  * An EnablerError for an answer with a JSON body that is not what was expected: an
  * HttpError for an error status, an InvalidResponse for a success without the fields.
+ * The code and message come from the commercetools `errors`, else from a gift card
+ * `status.errors` (a redeem whose outcome is unknown answers 502 in that shape).
  */
 export function httpError(answer, path) {
   const body = answer.body || {};
-  const first = Array.isArray(body.errors) && body.errors[0] ? body.errors[0] : {};
+  const errors = Array.isArray(body.errors) ? body.errors : body.status?.errors;
+  const first = Array.isArray(errors) && errors[0] ? errors[0] : {};
   return new EnablerError({
     type: answer.status >= 400 ? "HttpError" : "InvalidResponse",
     status: answer.status,

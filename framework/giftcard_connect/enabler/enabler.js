@@ -10,10 +10,10 @@
 // Plain ES modules, no build step, no dependencies: serve this directory from the
 // processor (/enabler/enabler.js) or any static host. docs/enabler.md is the reference.
 
-import { EnablerError, ProcessorClient, httpError, randomId } from "./client.js";
+import { EnablerError, ProcessorClient, httpError, normalizeBaseUrl, randomId } from "./client.js";
 import { formatMoney, translator } from "./i18n.js";
 
-export { EnablerError, ProcessorClient, joinUrl } from "./client.js";
+export { EnablerError, ProcessorClient, joinUrl, normalizeBaseUrl } from "./client.js";
 export { LANGUAGES, MESSAGES, formatMoney, resolveLanguage, translator } from "./i18n.js";
 
 /** Gift card states the processor answers in `status.state`. */
@@ -97,10 +97,11 @@ export class Enabler {
         throw new TypeError(`Enabler: the option ${name} is required`);
       }
     }
-    this.options = { ...options };
+    // "https://p.example/" (a common copy-paste) must not lead to "https://p.example//balance".
+    this.options = { ...options, processorUrl: normalizeBaseUrl(options.processorUrl) };
     this.locale = options.locale || globalThis.navigator?.language || "en";
     this.t = translator(this.locale, options.messages);
-    this.client = new ProcessorClient(options.processorUrl.trim(), options.sessionId.trim(), {
+    this.client = new ProcessorClient(this.options.processorUrl, options.sessionId.trim(), {
       timeout: options.timeout,
       fetch: options.fetch,
     });
@@ -353,11 +354,12 @@ export class GiftCardComponent {
   /**
    * `POST /redeem` of `amount` ({centAmount, currencyCode}) with an `Idempotency-Key`.
    *
-   * Calls `onComplete({isSuccess, paymentReference})` for every answer about the
-   * payment (`isSuccess` is true only for `result: "Success"`), `onError(error)` when
-   * there is none (network, unexpected HTTP answer). Resolves to what it reported;
-   * never rejects. One request at a time: calling again while one is pending returns
-   * the same promise. The key is kept for a retry of the same card and amount until a
+   * Calls `onComplete({isSuccess, paymentReference})` for every definite answer about
+   * the payment, a 200 with `result` "Success" or "Failure" (`isSuccess` is true only
+   * for "Success"); `onError(error)` for anything else: no answer, an unexpected HTTP
+   * answer, or a 502 whose outcome is unknown. Resolves to what it reported; never
+   * rejects. One request at a time: calling again while one is pending returns the
+   * same promise. The key is kept for a retry of the same card and amount until a
    * definite answer arrives, so a retry after a lost answer can never charge twice.
    */
   submit({ amount } = {}) {
@@ -392,13 +394,14 @@ export class GiftCardComponent {
         this.clear();
         return this.complete(true, body.paymentReference);
       }
-      if (body.result === "Failure" && typeof body.status?.state === "string") {
+      if (answer.status === 200 && body.result === "Failure") {
         this._attempt = null;
         this.showDecline(body);
         return this.complete(false, body.paymentReference);
       }
       // Refused before anything was written (bad amount, expired session): a new
-      // submit may use a new key. A 5xx or a 409 leaves the outcome open: keep it.
+      // submit may use a new key. A 5xx (502 OutcomeUnknown included) or a 409 leaves
+      // the outcome open: keep the key, so that a retry replays instead of charging.
       if (answer.status < 500 && answer.status !== 409) this._attempt = null;
       throw httpError(answer, "redeem");
     } catch (error) {
@@ -455,6 +458,7 @@ export class GiftCardComponent {
     if (reported.type === "NetworkError" || reported.type === "Timeout") key = "error.network";
     else if (reported.status === 401) key = "error.session";
     else if (reported.type === "InvalidAmount") key = "error.amount";
+    else if (reported.code === "OutcomeUnknown") key = "state.GenericError";
     else if (action === "redeem" && ["InvalidOperation", "InvalidField"].includes(reported.code)) key = "error.amount";
     this.showMessage("error", this.t(key));
     this.enabler.emit("onError", reported.toJSON());
@@ -467,10 +471,13 @@ export class GiftCardComponent {
     if (field) this.setInvalid(field, true);
   }
 
-  /** The text key and the field to mark for a decline `{status: {state, errors}}`. */
+  /**
+   * The text key and the field to mark for a decline `{status: {state, errors}}`; a
+   * redeem Failure without a `status` (the bare established contract) reads as Invalid.
+   */
   declineMessage(body) {
-    const state = body.status.state;
-    const code = body.status.errors?.[0]?.code;
+    const state = body.status?.state;
+    const code = body.status?.errors?.[0]?.code;
     if (code === "InvalidPin" && this.pin !== "none") return { key: "error.pinWrong", field: "pin" };
     if (state === "GenericError") return { key: "state.GenericError", field: null };
     return { key: DECLINES.has(state) ? `state.${state}` : "state.Invalid", field: "code" };

@@ -45,9 +45,12 @@ class BalanceSchema(Schema):
     amount = fields.Nested(MoneySchema)
 
 
+PAYMENT_ID = {"description": "The commercetools payment id"}
+
+
 class RedeemSuccessSchema(Schema):
     result = fields.String(required=True, metadata={"enum": ["Success"]})
-    paymentReference = fields.String(required=True, metadata={"description": "The commercetools payment id"})
+    paymentReference = fields.String(required=True, metadata=PAYMENT_ID)
     redemptionId = fields.String(required=True)
 
 
@@ -55,7 +58,7 @@ class RedeemFailureSchema(Schema):
     """Not charged (200), or not known yet (502, code OutcomeUnknown); status says why."""
 
     result = fields.String(required=True, metadata={"enum": ["Failure"]})
-    paymentReference = fields.String(required=True, metadata={"description": "The commercetools payment id"})
+    paymentReference = fields.String(required=True, metadata=PAYMENT_ID)
     status = fields.Nested(GiftCardStatusSchema, required=True)
 
 
@@ -121,17 +124,24 @@ def _operations() -> dict[str, dict]:
             "requestBody": {"required": True, "content": {"application/json": {"schema": RedeemSchema}}},
             "responses": {
                 "200": {
-                    "description": "Charged and recorded (Success), or nothing was charged (Failure: "
-                                   "a decline, a replayed decline, or a void after no answer)",
+                    "description": "Charged and recorded (Success), or nothing was charged "
+                                   "(Failure: a decline, a replayed decline, or a void after no "
+                                   "answer)",
                     "content": {"application/json": {"schema": {
                         "oneOf": [RedeemSuccessSchema, RedeemFailureSchema],
                     }}},
                 },
-                "400": _json(ErrorSchema, "Invalid input, wrong currency, amount above what is still "
-                                          "to pay, cart not active, Idempotency-Key reused for another amount"),
-                "409": _json(ErrorSchema, "RedeemInProgress: the same Idempotency-Key is being processed"),
-                "502": _json(RedeemFailureSchema, "OutcomeUnknown: the provider did not answer and the void "
-                                                  "is not confirmed; the charge stays Pending for reconcile"),
+                "400": _json(ErrorSchema, "Invalid input, wrong currency, amount above what is "
+                                          "still to pay, cart not active, Idempotency-Key reused "
+                                          "for another amount"),
+                "409": _json(ErrorSchema, "RedeemInProgress (the same Idempotency-Key is being "
+                                          "processed), EarlierRedeemPending or "
+                                          "ConcurrentModification: nothing was charged"),
+                "429": _json(ErrorSchema, "TooManyFailedAttempts: the cart refuses further gift "
+                                          "card attempts"),
+                "502": _json(RedeemFailureSchema,
+                             "OutcomeUnknown: the provider did not answer and the void is not "
+                             "confirmed; the charge stays Pending for reconcile"),
                 "401": ERRORS["401"], "503": ERRORS["503"],
             },
         }},

@@ -16,7 +16,11 @@ class BackgroundServer:
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"
         self.app = app
-        self._thread = threading.Thread(target=self._server.serve_forever, name=name, daemon=True)
+        # A short poll interval: stop() waits for the serving loop to notice, and tests
+        # start and stop a processor per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name=name, daemon=True
+        )
 
     def start(self) -> "BackgroundServer":
         self._thread.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import pytest
 import requests
@@ -11,33 +10,23 @@ import requests
 from giftcard_connect import hookimpl
 from giftcard_connect.app import create_app
 from giftcard_connect.commercetools import CommercetoolsClient
-from giftcard_connect.emulator import create_app as create_emulator_app
 from giftcard_connect.models import Balance, Cancellation, HealthCheck, Money, ProviderInfo, Redemption, VoidResult
 from giftcard_connect.servers import BackgroundServer
+from giftcard_connect.testing import services
+from giftcard_connect.testing.services import (  # noqa: F401 - MERCHANT etc. for the tests
+    MERCHANT,
+    PROCESSOR,
+    PROJECT_KEY,
+    Checkout,
+    reset_emulator,
+)
 from giftcard_connect_mock.service import create_app as create_mock_app
-
-PROJECT_KEY = "test"
-MERCHANT = ("merchant", "merchant-secret")
-PROCESSOR = ("processor", "processor-secret")
-PROCESSOR_SCOPES = "manage_payments view_sessions manage_orders introspect_oauth_tokens"
 
 
 @pytest.fixture(scope="session")
-def emulator():
-    app = create_emulator_app(
-        {
-            "PROJECT_KEY": PROJECT_KEY,
-            "CLIENTS": {
-                MERCHANT[0]: {"secret": MERCHANT[1], "scope": f"manage_project:{PROJECT_KEY}"},
-                PROCESSOR[0]: {
-                    "secret": PROCESSOR[1],
-                    "scope": " ".join(f"{s}:{PROJECT_KEY}" for s in PROCESSOR_SCOPES.split()),
-                },
-            },
-        }
-    )
-    with BackgroundServer(app, name="emulator") as server:
-        yield server
+def emulator(giftcard_emulator):
+    """The commercetools emulator of the test session (the conformance suite's own)."""
+    return giftcard_emulator
 
 
 @pytest.fixture(scope="session")
@@ -50,9 +39,7 @@ def mock_provider():
 def _reset_services(request):
     """Each test starts with empty stores and no faults in whatever services it uses."""
     if "emulator" in request.fixturenames:
-        url = request.getfixturevalue("emulator").url
-        requests.post(f"{url}/_emulator/reset", timeout=5).raise_for_status()
-        requests.delete(f"{url}/_emulator/faults", timeout=5).raise_for_status()
+        reset_emulator(request.getfixturevalue("emulator").url)
     if "mock_provider" in request.fixturenames:
         url = request.getfixturevalue("mock_provider").url
         requests.post(f"{url}/_admin/reset", timeout=5).raise_for_status()
@@ -60,68 +47,19 @@ def _reset_services(request):
 
 
 def processor_config(emulator_url: str, **overrides) -> dict:
-    return {
-        "CTP_PROJECT_KEY": PROJECT_KEY,
-        "CTP_CLIENT_ID": PROCESSOR[0],
-        "CTP_CLIENT_SECRET": PROCESSOR[1],
-        "CTP_AUTH_URL": emulator_url,
-        "CTP_API_URL": emulator_url,
-        "CTP_SESSION_URL": emulator_url + "/",
-        "GIFTCARD_CURRENCY": "EUR",
-        "GIFTCARD_PROVIDER": "mock",
-        "GIFTCARD_PROVIDER_TIMEOUT": "2",
-        "CTP_TIMEOUT": "2",
-        "TESTING": True,
-        **overrides,
-    }
+    """Settings of a processor with the mock provider against the emulator."""
+    return services.processor_config(emulator_url, "mock", **overrides)
 
 
 @pytest.fixture
 def merchant(emulator) -> CommercetoolsClient:
     """commercetools as the merchant (and Checkout) sees it."""
-    return CommercetoolsClient(
-        project_key=PROJECT_KEY,
-        client_id=MERCHANT[0],
-        client_secret=MERCHANT[1],
-        auth_url=emulator.url,
-        api_url=emulator.url,
-        session_url=emulator.url,
-    )
-
-
-@dataclass
-class Checkout:
-    """Creates carts and sessions, as commercetools Checkout does before the Enabler loads."""
-
-    merchant: CommercetoolsClient
-
-    def cart(self, cent_amount: int = 10_000, currency: str = "EUR") -> dict:
-        return self.merchant.create_cart(
-            {
-                "currency": currency,
-                "anonymousId": "shopper-1",
-                "customLineItems": [
-                    {
-                        "name": {"en": "Teapot"},
-                        "money": {"centAmount": cent_amount, "currencyCode": currency},
-                        "quantity": 1,
-                        "slug": "teapot",
-                    }
-                ],
-            }
-        )
-
-    def session(self, cart: dict | None = None, **metadata) -> str:
-        cart = cart or self.cart()
-        body = self.merchant.create_session(
-            cart["id"], {"paymentInterface": "mock", "allowedPaymentMethods": ["giftcard"], **metadata}
-        )
-        return body["id"]
+    return services.merchant_client(emulator.url)
 
 
 @pytest.fixture
 def checkout(merchant) -> Checkout:
-    return Checkout(merchant)
+    return Checkout(merchant, "mock")
 
 
 @pytest.fixture
@@ -208,14 +146,7 @@ def client(app):
 @pytest.fixture
 def merchant_token(emulator) -> str:
     """A bearer token as Checkout holds it (manage_project for this project)."""
-    response = requests.post(
-        f"{emulator.url}/oauth/token",
-        auth=MERCHANT,
-        data={"grant_type": "client_credentials"},
-        timeout=5,
-    )
-    response.raise_for_status()
-    return response.json()["access_token"]
+    return services.merchant_token(emulator.url)
 
 
 @pytest.fixture

@@ -1,16 +1,12 @@
-"""The money invariant: the provider's books and the commercetools journal agree, card by card.
+"""The money invariant for the mock provider, read off its ledger.
 
-For every card the mock provider knows:
+The invariant itself (provider net debit per card = Σ Success Charge − Σ Success Refund in
+commercetools, and the journal's own consistency) is ``giftcard_connect.testing.money``;
+this module learns the mock's side of it from ``GET /_admin/ledger`` and adds what only a
+ledger shows:
 
-* what the provider holds from it (debits − credits: redemptions, minus what was cancelled,
-  minus what a void gave back) equals what commercetools says was taken (Σ Success Charge −
-  Σ Success Refund of the gift card payments whose Charge ``interactionId`` is one of the
-  card's redemption references; a ``<reference>:void`` Refund sits in that same payment);
-* its balance is its initial balance minus what the provider holds;
-
-and no commercetools payment records money (a Success Charge or Refund) that no provider
-redemption backs, no reference is shared by two payments, and — unless ``allow_pending`` —
-no transaction is left Pending.
+* no reference is redeemed twice, no redemption is cancelled beyond what it took;
+* every card's balance is its initial balance minus what the provider holds.
 
 ``book_problems`` is a pure function over the two JSON documents so that the checker itself
 can be tested on inconsistent data; ``assert_books_balance`` fetches them over HTTP.
@@ -24,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
+from giftcard_connect.testing.money import fetch_payments, journal_problems
 
-METHOD = "giftcard"
 MAGIC_VALID = re.compile(r"Valid-(\d+)-([A-Z]{3})")
 SEEDED_BALANCES = {"PIN-5000-EUR": 5000, "PIN-7500-GBP": 7500}  # the mock's seeded PIN cards
 
@@ -67,69 +63,23 @@ def book_problems(
             problems.append(f"provider: redemption {redemption['id']} cancelled more than it took")
         held_by_provider[code] += 0 if redemption["voided"] else amount - cancelled
 
-    recorded: dict[str, int] = defaultdict(int)
-    payments_of_reference: dict[str, list[str]] = defaultdict(list)
-    for payment in payments:
-        if (payment.get("paymentMethodInfo") or {}).get("method") != METHOD:
-            continue
-        transactions = payment.get("transactions", [])
-        charges = [t for t in transactions if t["type"] == "Charge"]
-        if not allow_pending:
-            for t in transactions:
-                if t["state"] == "Pending":
-                    problems.append(
-                        f"commercetools: payment {payment['id']} still has a Pending {t['type']}"
-                    )
-        references = [c.get("interactionId") for c in charges]
-        for reference in set(references):
-            payments_of_reference[reference].append(payment["id"])
-        taken = sum(_cents(c["amount"]) for c in charges if c["state"] == "Success")
-        given_back = sum(
-            _cents(t["amount"])
-            for t in transactions
-            if t["type"] == "Refund" and t["state"] == "Success"
-        )
-        for refund in (t for t in transactions if t["type"] == "Refund"):
-            interaction = refund.get("interactionId") or ""
-            if interaction.endswith(":void") and interaction[: -len(":void")] not in references:
-                problems.append(
-                    f"commercetools: payment {payment['id']} has a void Refund of another charge"
-                )
-        cards = {card_of_reference[r] for r in references if r in card_of_reference}
-        if len(cards) > 1:
-            problems.append(f"commercetools: payment {payment['id']} charges several cards")
-        if not cards:
-            if taken or given_back:
-                problems.append(
-                    f"commercetools: payment {payment['id']} records {taken} charged and "
-                    f"{given_back} refunded with no provider redemption behind it"
-                )
-            continue
-        recorded[cards.pop()] += taken - given_back
-
-    for reference, ids in payments_of_reference.items():
-        if len(ids) > 1:
-            problems.append(f"commercetools: reference {reference} is the charge of payments {ids}")
+    problems += journal_problems(
+        payments, card_of_reference, held_by_provider, allow_pending=allow_pending
+    )
 
     cards = ledger.get("cards", {})
-    for code in sorted(set(cards) | set(held_by_provider) | set(recorded)):
-        label = f"card {code}"
-        held, booked = held_by_provider.get(code, 0), recorded.get(code, 0)
-        if held != booked:
-            problems.append(
-                f"{label}: provider holds {held} but commercetools records {booked} as taken"
-            )
+    for code in sorted(set(held_by_provider)):
         if code not in cards:
-            problems.append(f"{label}: redeemed but unknown to the provider's card list")
-            continue
+            problems.append(f"card {code}: redeemed but unknown to the provider's card list")
+    for code in sorted(cards):
         initial = initial_balance(code, initial_balances)
         if initial is None:
-            problems.append(f"{label}: initial balance unknown; pass it in initial_balances")
+            problems.append(f"card {code}: initial balance unknown; pass it in initial_balances")
             continue
-        balance = _cents(cards[code]["amount"])
+        held, balance = held_by_provider.get(code, 0), _cents(cards[code]["amount"])
         if balance != initial - held:
             problems.append(
-                f"{label}: balance {balance}, expected {initial} − {held} = {initial - held}"
+                f"card {code}: balance {balance}, expected {initial} − {held} = {initial - held}"
             )
     return problems
 
@@ -138,16 +88,6 @@ def fetch_ledger(mock_url: str) -> dict[str, Any]:
     response = requests.get(f"{mock_url}/_admin/ledger", timeout=5)
     response.raise_for_status()
     return response.json()
-
-
-def fetch_payments(merchant) -> list[dict[str, Any]]:
-    """Every payment in the project, as the merchant sees it."""
-    payments: list[dict[str, Any]] = []
-    while True:
-        page = merchant.query_payments([], limit=500, offset=len(payments), sort="createdAt asc")
-        payments += page["results"]
-        if len(page["results"]) < 500:
-            return payments
 
 
 def assert_books_balance(

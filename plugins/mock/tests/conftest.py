@@ -1,15 +1,20 @@
 """Fixtures for the mock provider's own tests: the app, a helper over its test client,
-and a real threaded server on a loopback port for client, plugin and concurrency tests."""
+a real threaded server on a loopback port for client, plugin and concurrency tests, and
+the plugin as the framework's conformance suite sees it."""
 
 from __future__ import annotations
 
+import secrets
 import threading
+import uuid
 from dataclasses import dataclass
 
 import pytest
 import requests
 from flask import Flask
 from giftcard_connect import ProviderContext
+from giftcard_connect.servers import BackgroundServer
+from giftcard_connect.testing import CardSample, ProviderUnderTest
 from giftcard_connect_mock import create_app
 from werkzeug.serving import make_server
 
@@ -133,3 +138,45 @@ def make_context(http):
         return ProviderContext(config=settings, http=http, timeout=(1.0, 2.0), currency="EUR")
 
     return make
+
+
+@pytest.fixture(scope="session")
+def mock_service():
+    """The mock provider service on loopback, shared by the conformance tests."""
+    with BackgroundServer(create_app(), name="mock-provider") as server:
+        yield server
+
+
+@pytest.fixture
+def giftcard_provider_under_test(mock_service) -> ProviderUnderTest:
+    """The installed ``mock`` entry point against the service, with cards seeded through its
+    admin API (each with a random code and PIN) and balances read from its ledger."""
+    url = mock_service.url
+
+    def seed(cents: int, *, currency: str = "EUR", expired: bool = False) -> CardSample:
+        card = CardSample(f"CONF-{uuid.uuid4().hex[:16]}", str(secrets.randbelow(900_000) + 100_000))
+        body = {"code": card.code, "pin": card.pin, "centAmount": cents, "currencyCode": currency,
+                "expired": expired}
+        requests.post(f"{url}/_admin/cards", json=body, timeout=5).raise_for_status()
+        return card
+
+    def balance_at_provider(card: CardSample) -> int:
+        ledger = requests.get(f"{url}/_admin/ledger", timeout=5).json()
+        return ledger["cards"][card.code]["amount"]["centAmount"]
+
+    wrong_pin = seed(5000)
+    return ProviderUnderTest(
+        name="mock",
+        currency="EUR",
+        settings={"GIFTCARD_MOCK_URL": url},
+        new_card=seed,
+        balance_at_provider=balance_at_provider,
+        declined_cards={
+            "NotFound": CardSample("NotFound"),
+            "Expired": seed(5000, expired=True),
+            "ZeroBalance": seed(0),
+            "CurrencyNotMatch": seed(5000, currency="USD"),
+            "Invalid": CardSample(wrong_pin.code, pin="000000"),
+            "GenericError": CardSample("GenericError"),
+        },
+    )

@@ -22,6 +22,8 @@ from giftcard_connect.testing.services import (  # noqa: F401 - MERCHANT etc. fo
 )
 from giftcard_connect_mock.service import create_app as create_mock_app
 
+pytest_plugins = ["pytester"]  # tests/conformance runs the conformance suite on fixtures
+
 
 @pytest.fixture(scope="session")
 def emulator(giftcard_emulator):

@@ -6,11 +6,18 @@ import logging
 
 import pytest
 import requests
-
 from giftcard_connect import hookimpl
 from giftcard_connect.app import create_app
 from giftcard_connect.commercetools import CommercetoolsClient
-from giftcard_connect.models import Balance, Cancellation, HealthCheck, Money, ProviderInfo, Redemption, VoidResult
+from giftcard_connect.models import (
+    Balance,
+    Cancellation,
+    HealthCheck,
+    Money,
+    ProviderInfo,
+    Redemption,
+    VoidResult,
+)
 from giftcard_connect.servers import BackgroundServer
 from giftcard_connect.testing import services
 from giftcard_connect.testing.services import (  # noqa: F401 - MERCHANT etc. for the tests

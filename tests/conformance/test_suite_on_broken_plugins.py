@@ -55,6 +55,12 @@ def test_suite_passes_a_correct_plugin(run_suite):
     result.assert_outcomes(passed=SUITE_SIZE)
 
 
+LOG_RULE = (
+    "no gift card code or PIN may appear in any log record, at any level (log GiftCard's "
+    "masked repr, never card.code or card.pin):"
+)
+
+
 @pytest.mark.parametrize(
     "plugin, failing, messages",
     [
@@ -62,30 +68,40 @@ def test_suite_passes_a_correct_plugin(run_suite):
             "BalanceAsDict",
             {"test_hooks_return_their_types", "test_balance_of_a_usable_card",
              "test_every_listed_decline_state_reaches_the_enabler"},
-            ["  giftcard_balance must return a Balance(amount=Money(5000, 'EUR')) for a card "
-             "holding 5000; it returned {'amount': {'centAmount': 5000, 'currencyCode': 'EUR'}}"],
+            [
+                ("  giftcard_balance must return a Balance(amount=Money(5000, 'EUR')) for a card "
+                 "holding 5000; it returned {'amount': {'centAmount': 5000, "
+                 "'currencyCode': 'EUR'}}"),
+            ],
             id="BalanceAsDict",
         ),
         pytest.param(
             "RedeemChargesTwice",
             {"test_redeem_is_idempotent_by_reference"},
-            ["giftcard_redeem must be idempotent by reference: the same reference twice must "
-             "debit once; two calls with one reference for 1000 of 5000 left a balance of 3000, "
-             "not 4000"],
+            [
+                ("giftcard_redeem must be idempotent by reference: the same reference twice must "
+                 "debit once; two calls with one reference for 1000 of 5000 left a balance of "
+                 "3000, not 4000"),
+            ],
             id="RedeemChargesTwice",
         ),
         pytest.param(
             "VoidFailsForUnknownReference",
             {"test_void_of_an_unknown_reference_succeeds", "test_hooks_return_their_types"},
-            ["giftcard_void must succeed with voided=False for a reference it never saw; it "
-             "raised GiftCardError(state='Invalid', code='UnknownReference')"],
+            [
+                ("giftcard_void must succeed with voided=False for a reference it never saw; it "
+                 "raised GiftCardError(state='Invalid', code='UnknownReference')"),
+            ],
             id="VoidFailsForUnknownReference",
         ),
         pytest.param(
             "CancelGivesBackTwice",
             {"test_cancel_never_gives_back_twice_for_one_reference"},
-            ["giftcard_cancel must never give back twice for one reference; calling it again "
-             "with the reference of a completed cancel of 3000 left a balance of 8000, not 5000"],
+            [
+                ("giftcard_cancel must never give back twice for one reference; calling it again "
+                 "with the reference of a completed cancel of 3000 left a balance of 8000, not "
+                 "5000"),
+            ],
             id="CancelGivesBackTwice",
         ),
         pytest.param(
@@ -95,28 +111,33 @@ def test_suite_passes_a_correct_plugin(run_suite):
              "test_void_after_an_unknown_outcome_gives_the_money_back",
              "test_cancel_never_gives_back_twice_for_one_reference",
              "test_partial_cancel_only_when_declared"},
-            ["no gift card code or PIN may appear in any log record, at any level (log "
-             "GiftCard's masked repr, never card.code or card.pin):",
-             "  the code ****???? in a DEBUG record of logger "
-             "'tests.conformance.broken_providers' (logged in giftcard_redeem, "
-             "*broken_providers.py:*)"],
+            [
+                LOG_RULE,
+                ("  the code ****???? in a DEBUG record of logger "
+                 "'tests.conformance.broken_providers' (logged in giftcard_redeem, "
+                 "*broken_providers.py:*)"),
+            ],
             id="LogsTheCode",
         ),
         pytest.param(
             "VoidKeepsTheMoney",
             {"test_void_after_an_unknown_outcome_gives_the_money_back"},
-            ["giftcard_void must give the money back after a redeem whose outcome was unknown; "
-             "the redeem of 2000 of 5000 happened, its answer was lost and the processor voided "
-             "its reference; the card's balance is 3000, not 5000 (POST /redeem answered *"
-             '"result":"Failure"*)'],
+            [
+                ("giftcard_void must give the money back after a redeem whose outcome was "
+                 "unknown; the redeem of 2000 of 5000 happened, its answer was lost and the "
+                 "processor voided its reference; the card's balance is 3000, not 5000 (POST "
+                 '/redeem answered *"result":"Failure"*)'),
+            ],
             id="VoidKeepsTheMoney",
         ),
         pytest.param(
             "UnknownCardIsInvalid",
             {"test_every_listed_decline_state_reaches_the_enabler"},
-            ["every decline state the fixture lists must reach the Enabler:",
-             "  giftcard_balance must decline the NotFound card CardSample(****SUED) with "
-             "GiftCardError(state='NotFound'); POST /balance answered *\"state\":\"Invalid\"*"],
+            [
+                "every decline state the fixture lists must reach the Enabler:",
+                ("  giftcard_balance must decline the NotFound card CardSample(****SUED) with "
+                 "GiftCardError(state='NotFound'); POST /balance answered *\"state\":\"Invalid\"*"),
+            ],
             id="UnknownCardIsInvalid",
         ),
     ],
@@ -128,7 +149,6 @@ def test_suite_fails_a_broken_plugin_naming_rule_and_hook(run_suite, plugin, fai
     result.stdout.fnmatch_lines(messages)
 
 
-
 def test_suite_without_a_plugin_fixture_says_what_to_write(pytester):
     pytester.makepyfile(
         test_fixture_plugin="from giftcard_connect.testing import ProviderConformance\n\n\n"
@@ -136,10 +156,10 @@ def test_suite_without_a_plugin_fixture_says_what_to_write(pytester):
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=SUITE_SIZE)
-    result.stdout.fnmatch_lines(
-        ["*the conformance suite needs a giftcard_provider_under_test fixture in your "
-         "conftest.py returning giftcard_connect.testing.ProviderUnderTest(...)*"]
-    )
+    result.stdout.fnmatch_lines([
+        ("*the conformance suite needs a giftcard_provider_under_test fixture in your "
+         "conftest.py returning giftcard_connect.testing.ProviderUnderTest(...)*"),
+    ])
 
 
 def test_suite_reports_a_processor_that_refuses_to_start(run_suite, pytester):
@@ -153,8 +173,8 @@ def test_suite_reports_a_processor_that_refuses_to_start(run_suite, pytester):
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=SUITE_SIZE)
-    result.stdout.fnmatch_lines(
-        ["*the processor must start with provider 'minimal' (giftcard_provider_info must return "
+    result.stdout.fnmatch_lines([
+        ("*the processor must start with provider 'minimal' (giftcard_provider_info must return "
          "a ProviderInfo listing USD, and every provider hook must be implemented); it refused: "
-         "provider 'minimal' does not support USD; it supports EUR*"]
-    )
+         "provider 'minimal' does not support USD; it supports EUR*"),
+    ])

@@ -48,7 +48,9 @@ def broken(rule: str, detail: str | list[str]) -> NoReturn:
 
 
 def describe(response: requests.Response) -> str:
-    return f"{response.request.method} {response.request.path_url} answered {response.status_code} {response.text.strip()}"
+    """``POST /redeem answered 400 {…}``, for a failure message."""
+    request, body = response.request, response.text.strip()
+    return f"{request.method} {request.path_url} answered {response.status_code} {body}"
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ class ProviderConformance:
         run = giftcard_conformance
         card = run.new_card(5000)
         gift_card, problems = run.gift_card(card), []
-        amount = Money(1000, run.subject.currency)
+        amount = run.money(1000)
         balance = run.call("giftcard_balance", card=gift_card)
         amount_of = getattr(balance.value, "amount", None)
         if not isinstance(balance.value, Balance) or not isinstance(amount_of, Money) or (
@@ -157,7 +157,7 @@ class ProviderConformance:
     def test_redeem_is_idempotent_by_reference(self, giftcard_conformance):
         run = giftcard_conformance
         card = run.new_card(5000)
-        arguments = {"card": run.gift_card(card), "amount": Money(1000, run.subject.currency),
+        arguments = {"card": run.gift_card(card), "amount": run.money(1000),
                      "reference": str(uuid.uuid4())}
         first = run.call("giftcard_redeem", **arguments)
         if not isinstance(first.value, Redemption):
@@ -217,7 +217,7 @@ class ProviderConformance:
         run = giftcard_conformance
         card = run.new_card(5000)
         payment_id, redemption_id = _redeemed(run, card, 3000)
-        amount = Money(3000, run.subject.currency)
+        amount = run.money(3000)
         response = run.intent(payment_id, "refundPayment", amount=amount.to_dict(),
                               merchantReference="conformance-refund")
         balance = run.balance_at_provider(card)
@@ -245,7 +245,7 @@ class ProviderConformance:
 
         def refund(cents: int, reference: str):
             response = run.intent(payment_id, "refundPayment",
-                                  amount=Money(cents, run.subject.currency).to_dict(),
+                                  amount=run.money(cents).to_dict(),
                                   merchantReference=reference)
             return response, run.balance_at_provider(card)
 

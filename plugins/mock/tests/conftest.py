@@ -154,7 +154,8 @@ def giftcard_provider_under_test(mock_service) -> ProviderUnderTest:
     url = mock_service.url
 
     def seed(cents: int, *, currency: str = "EUR", expired: bool = False) -> CardSample:
-        card = CardSample(f"CONF-{uuid.uuid4().hex[:16]}", str(secrets.randbelow(900_000) + 100_000))
+        pin = str(secrets.randbelow(900_000) + 100_000)
+        card = CardSample(f"CONF-{uuid.uuid4().hex[:16]}", pin)
         body = {"code": card.code, "pin": card.pin, "centAmount": cents, "currencyCode": currency,
                 "expired": expired}
         requests.post(f"{url}/_admin/cards", json=body, timeout=5).raise_for_status()

@@ -111,9 +111,11 @@ class ProviderConformance:
         run = giftcard_conformance
         card = run.new_card(4200)
         response = run.post_balance(run.session(), card)
-        expected = {"status": {"state": "Valid"},
-                    "amount": {"centAmount": 4200, "currencyCode": run.subject.currency}}
-        if response.status_code != 200 or json_body(response) != expected:
+        body = json_body(response)
+        amount = body.get("amount") or {}
+        if response.status_code != 200 or (body.get("status") or {}).get("state") != "Valid" or (
+            (amount.get("centAmount"), amount.get("currencyCode")) != (4200, run.subject.currency)
+        ):
             broken("giftcard_balance must return the balance of a usable card "
                    f"(Balance(Money(4200, {run.subject.currency!r})))", describe(response))
         run.verify()

@@ -10,6 +10,7 @@ CLIENTS = {
                   "scope": "manage_payments:demo manage_orders:demo view_sessions:demo "
                            "introspect_oauth_tokens:demo"},
     "checkout": {"secret": "checkout-secret", "scope": "manage_sessions:demo"},
+    "shop": {"secret": "shop-secret", "scope": "manage_orders:demo"},
     "viewer": {"secret": "viewer-secret",
                "scope": "view_payments:demo view_orders:demo view_sessions:demo"},
     "stranger": {"secret": "stranger-secret", "scope": "manage_project:other"},

@@ -86,14 +86,14 @@ def test_malformed_predicates(text):
 
 
 def _seed(api, store):
-    """Three payments created a month apart: a (Pending charge), b (interface x), c."""
+    """Three payments created a month apart: pa (Pending charge), pb (interface x), pc."""
     drafts = [
-        payment_draft(100, key="a", transactions=[
+        payment_draft(100, key="pa", transactions=[
             {"type": "Charge", "amount": money(100), "state": "Pending"}]),
-        payment_draft(200, key="b", paymentMethodInfo={
+        payment_draft(200, key="pb", paymentMethodInfo={
             "paymentInterface": "x", "method": "giftcard"}, transactions=[
             {"type": "Charge", "amount": money(200), "state": "Success"}]),
-        payment_draft(300, key="c"),
+        payment_draft(300, key="pc"),
     ]
     for month, draft in enumerate(drafts, start=1):
         moment = datetime(2026, month, 1, tzinfo=UTC).timestamp()
@@ -109,13 +109,13 @@ def test_query_with_where(api, store):
     _seed(api, store)
     pending = api.get("/demo/payments", query_string={"where": 'transactions(state="Pending")'})
     assert pending.status_code == 200
-    assert _keys(pending) == ["a"]
+    assert _keys(pending) == ["pa"]
     interface = api.get("/demo/payments",
                         query_string={"where": 'paymentMethodInfo(paymentInterface="x")'})
-    assert _keys(interface) == ["b"]
+    assert _keys(interface) == ["pb"]
     older = api.get("/demo/payments",
                     query_string={"where": 'createdAt < "2026-02-15T00:00:00.000Z"'})
-    assert _keys(older) == ["a", "b"]
+    assert _keys(older) == ["pa", "pb"]
 
 
 def test_multiple_where_params_are_anded(api, store):
@@ -123,7 +123,7 @@ def test_multiple_where_params_are_anded(api, store):
     response = api.get("/demo/payments", query_string=[
         ("where", 'createdAt < "2026-02-15T00:00:00.000Z"'),
         ("where", 'amountPlanned(centAmount > 150)')])
-    assert _keys(response) == ["b"]
+    assert _keys(response) == ["pb"]
 
 
 def test_paging_total_and_sort(api, store):
@@ -132,14 +132,14 @@ def test_paging_total_and_sort(api, store):
                                                    "sort": "createdAt desc"}).json
     assert page["limit"] == 2 and page["offset"] == 1
     assert page["count"] == 2 and page["total"] == 3
-    assert [p["key"] for p in page["results"]] == ["b", "a"]
+    assert [p["key"] for p in page["results"]] == ["pb", "pa"]
     default = api.get("/demo/payments").json
     assert default["limit"] == 20 and default["offset"] == 0
-    assert [p["key"] for p in default["results"]] == ["a", "b", "c"]
+    assert [p["key"] for p in default["results"]] == ["pa", "pb", "pc"]
     no_total = api.get("/demo/payments", query_string={"withTotal": "false"}).json
     assert "total" not in no_total
     by_amount = api.get("/demo/payments", query_string={"sort": "amountPlanned.centAmount desc"})
-    assert _keys(by_amount) == ["c", "b", "a"]
+    assert _keys(by_amount) == ["pc", "pb", "pa"]
 
 
 @pytest.mark.parametrize("params", [

@@ -203,7 +203,7 @@ def test_crashes_answer_a_json_500(api, monkeypatch):
     def explode(*args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(carts, "_build_cart", explode)
+    monkeypatch.setattr(carts, "build_cart", explode)
     response = api.post("/demo/carts", cart_draft((1, 1)))
     assert response.status_code == 500
     assert response.json["errors"][0]["code"] == "General"

@@ -7,7 +7,7 @@ import hmac
 import json
 
 import jwt
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from .errors import CtError, invalid_field, invalid_input
 from .store import EmulatorStore
@@ -121,6 +121,20 @@ def _bearer_token():
     return found
 
 
+def _granted(scope: str, family: str, project_key: str, reading: bool) -> bool:
+    read_scope, write_scope = SCOPES[family]
+    allowed = {f"manage_project:{project_key}", f"{write_scope}:{project_key}"}
+    if reading:
+        allowed.add(f"{read_scope}:{project_key}")
+    return bool(allowed & set(scope.split()))
+
+
+def can_read(family: str) -> bool:
+    """Whether the current request's bearer token may read resources of `family`."""
+    token = g.get("emulator_token")
+    return token is not None and _granted(token.scope, family, _store().project_key, True)
+
+
 def scoped(family: str):
     """Guard a `/<projectKey>/…` view: bearer token required, scope checked per method."""
     read_scope, write_scope = SCOPES[family]
@@ -131,15 +145,13 @@ def scoped(family: str):
             found = _bearer_token()
             reading = request.method in ("GET", "HEAD")
             needed = read_scope if reading else write_scope
-            allowed = {f"manage_project:{projectKey}", f"{write_scope}:{projectKey}"}
-            if reading:
-                allowed.add(f"{read_scope}:{projectKey}")
-            if not allowed & set(found.scope.split()):
+            if not _granted(found.scope, family, projectKey, reading):
                 raise CtError(403, "insufficient_scope",
                               f"Insufficient scope. One of the following scopes is missing: "
                               f"{needed}:{projectKey}")
             if projectKey != _store().project_key:
                 raise CtError(404, "ResourceNotFound", f"The project '{projectKey}' was not found.")
+            g.emulator_token = found
             return view(projectKey=projectKey, **kwargs)
 
         return guarded

@@ -52,8 +52,21 @@ def invalid_operation(message: str) -> CtError:
     return CtError(400, "InvalidOperation", message)
 
 
-def invalid_json(message: str = "Request body does not contain valid JSON.") -> CtError:
-    return CtError(400, "InvalidJsonInput", message)
+def invalid_json(detail: str) -> CtError:
+    """The platform's answer to a body that is not JSON (or not the expected JSON type)."""
+    return CtError(400, "InvalidJsonInput", "Request body does not contain valid JSON.",
+                   detailedErrorMessage=detail)
+
+
+def unknown_field(path: str, kind: str) -> CtError:
+    """A field the commercetools API does not define: refused, never dropped."""
+    return invalid_input(f"Unknown field '{path}' in a {kind}.")
+
+
+def unsupported(path: str, kind: str) -> CtError:
+    """A field commercetools defines but the emulator cannot honour: refused, never dropped."""
+    return invalid_input(
+        f"The emulator does not support '{path}' in a {kind} (see docs/emulator.md).")
 
 
 def required_field(field: str) -> CtError:

@@ -82,10 +82,12 @@ def _current_version(store: EmulatorStore) -> int | None:
     with store.lock:
         if "paymentKey" in args:
             resource_id = store.payment_keys.get(args["paymentKey"])
+        elif "cartKey" in args:
+            resource_id = store.cart_keys.get(args["cartKey"])
         else:
             resource_id = args.get("id")
         for part, collection in (("/payments", store.payments), ("/carts", store.carts),
-                                 ("/sessions", store.sessions)):
+                                 ("/orders", store.orders), ("/sessions", store.sessions)):
             if part in rule and resource_id in collection:
                 return collection[resource_id]["version"]
     return None

@@ -26,8 +26,8 @@ class Token:
 class EmulatorStore:
     """All state of one emulated project.
 
-    Resources are kept in their wire representation (`carts`, `payments`, `sessions`:
-    id → JSON-ready dict) so that `where` predicates and responses see the same shape.
+    Resources are kept in their wire representation (`carts`, `payments`, `orders`,
+    `sessions`: id → JSON-ready dict) so that `where` predicates and responses see the same shape.
     `clock` is a callable returning Unix seconds; tests may replace it to move time.
     """
 
@@ -43,9 +43,15 @@ class EmulatorStore:
         }
         self.tokens: dict[str, Token] = {}
         self.carts: dict[str, dict] = {}
+        self.cart_keys: dict[str, str] = {}
         self.payments: dict[str, dict] = {}
         self.payment_keys: dict[str, str] = {}
+        self.payment_interface_ids: dict[tuple[str, str], str] = {}
+        self.orders: dict[str, dict] = {}
+        self.order_numbers: dict[str, str] = {}
         self.sessions: dict[str, dict] = {}
+        # The project's built-in "Initial" line item State, which new items start in.
+        self.initial_item_state = str(uuid.uuid4())
         self.requests: Counter[str] = Counter()
         self.faults = faults
         self.rng = random.Random(fault_seed)
@@ -101,17 +107,21 @@ class EmulatorStore:
             raise not_found(resource_id)
         return resource
 
-    def payment_by_key(self, key: str) -> dict:
+    def by_index(self, collection: dict, index: dict, value: str, by: str = "key") -> dict:
+        """A resource found through one of its unique-value indexes, or 404."""
         with self.lock:
-            payment_id = self.payment_keys.get(key)
-            if payment_id is None:
-                raise not_found(key, by="key")
-            return self.payments[payment_id]
+            resource_id = index.get(value)
+            if resource_id is None:
+                raise not_found(value, by=by)
+            return collection[resource_id]
+
+    def payment_by_key(self, key: str) -> dict:
+        return self.by_index(self.payments, self.payment_keys, key)
 
     def reset(self) -> None:
         """Forget every resource; API clients and their tokens survive."""
         with self.lock:
-            self.carts.clear()
-            self.payments.clear()
-            self.payment_keys.clear()
-            self.sessions.clear()
+            for collection in (self.carts, self.cart_keys, self.payments, self.payment_keys,
+                               self.payment_interface_ids, self.orders, self.order_numbers,
+                               self.sessions):
+                collection.clear()

@@ -11,7 +11,7 @@ import re
 
 from flask import Flask
 
-from . import admin, auth, carts, errors, faults, payments, sessions
+from . import admin, auth, carts, errors, faults, orders, payments, sessions
 from .store import EmulatorStore
 
 __all__ = ["create_app", "EmulatorStore"]
@@ -59,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     faults.install(app)
     errors.install(app)
-    for module in (auth, admin, sessions, carts, payments):
+    for module in (auth, admin, sessions, carts, payments, orders):
         app.register_blueprint(module.bp)
     app.wsgi_app = _MergeSlashes(app.wsgi_app)
     return app

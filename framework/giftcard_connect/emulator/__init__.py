@@ -11,7 +11,7 @@ import re
 
 from flask import Flask
 
-from . import admin, auth, carts, errors, faults, orders, payments, sessions
+from . import admin, auth, carts, correlation, errors, faults, orders, payments, sessions
 from .store import EmulatorStore
 
 __all__ = ["create_app", "EmulatorStore"]
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
         faults=initial_faults,
         fault_seed=settings["FAULT_SEED"],
     )
+    correlation.install(app)  # registered first, so it runs last, after fault answers
     faults.install(app)
     errors.install(app)
     for module in (auth, admin, sessions, carts, payments, orders):

@@ -81,6 +81,7 @@ def test_a_cart_without_taxes_has_no_taxed_price(api):
     ("shippingMethod", {"typeId": "shipping-method", "id": "s"}),
     ("store", {"typeId": "store", "key": "eu"}),
     ("customShipping", [{"key": "x"}]),
+    ("shippingRateInput", {}),
 ])
 def test_draft_fields_the_emulator_cannot_honour_are_refused(api, field, value):
     response = api.post("/demo/carts", cart_draft((500, 1), **{field: value}))
@@ -116,6 +117,7 @@ def test_unknown_custom_line_item_field_is_refused(api):
     ({"shippingAddress": {"city": "Berlin"}}, "shippingAddress.country"),
     ({"deleteDaysAfterLastModification": 0}, "deleteDaysAfterLastModification"),
     ({"key": "k"}, "key"),
+    ({"itemShippingAddresses": {}}, "itemShippingAddresses"),
 ])
 def test_invalid_cart_draft_values_are_refused(api, patch, field):
     response = api.post("/demo/carts", cart_draft((500, 1), **patch))

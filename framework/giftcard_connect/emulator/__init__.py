@@ -1,4 +1,4 @@
-"""A local commercetools emulator: the platform subset the processor uses, on the real wire format.
+"""A local commercetools emulator: what the processor and commercetools' own clients use.
 
 `create_app(config)` builds a Flask app; its state is `app.extensions["emulator"]`
 (an `EmulatorStore`). Config keys (all optional): PROJECT_KEY, CLIENTS

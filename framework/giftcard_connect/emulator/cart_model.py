@@ -159,7 +159,8 @@ def build_cart(store: EmulatorStore, draft: dict) -> dict:
             cart[name] = address(draft[name], name)
     cart["shippingMode"] = one_of(draft.get("shippingMode"), "shippingMode", SHIPPING_MODES,
                                   "Single")
-    shipping_addresses = draft.get("itemShippingAddresses") or []
+    shipping_addresses = draft.get("itemShippingAddresses")
+    shipping_addresses = [] if shipping_addresses is None else shipping_addresses
     if not isinstance(shipping_addresses, list):
         raise invalid_field("itemShippingAddresses", shipping_addresses)
     cart.update({"shipping": [], "itemShippingAddresses": [

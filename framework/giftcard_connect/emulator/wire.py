@@ -67,9 +67,9 @@ def only(draft: dict, allowed: Iterable[str], kind: str, prefix: str = "") -> No
 
 def unsupported_unless_empty(draft: dict, fields: Iterable[str], kind: str,
                              prefix: str = "") -> None:
-    """Refuse fields the emulator cannot honour unless they are absent, null or empty."""
+    """Refuse fields the emulator cannot honour unless they are absent, null or `[]`."""
     for name in fields:
-        if draft.get(name) not in (None, [], {}):
+        if draft.get(name) not in (None, []):
             raise unsupported(f"{prefix}{name}", kind)
 
 

@@ -108,3 +108,12 @@ def test_high_precision_money_is_refused_as_unsupported(api):
     response = api.post("/demo/payments", draft)
     assert response.status_code == 400
     assert "does not support 'amountPlanned.type'" in response.json["message"]
+
+
+def test_null_lists_read_as_empty(api):
+    payment = api.post("/demo/payments",
+                       payment_draft(transactions=None, interfaceInteractions=None)).json
+    assert payment["transactions"] == [] and payment["interfaceInteractions"] == []
+    cart = api.post("/demo/carts", {"currency": "EUR", "customLineItems": None,
+                                    "itemShippingAddresses": None}).json
+    assert cart["customLineItems"] == [] and cart["itemShippingAddresses"] == []

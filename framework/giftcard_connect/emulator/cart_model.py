@@ -25,6 +25,7 @@ from .wire import (
     is_int,
     key,
     keyed_reference,
+    listed,
     localized,
     money,
     one_of,
@@ -120,9 +121,7 @@ def _custom_line_item(store: EmulatorStore, draft: object, field: str, cart_curr
     return item
 
 
-def _custom_line_items(store: EmulatorStore, drafts: object, cart_currency: str) -> list[dict]:
-    if not isinstance(drafts, list):
-        raise invalid_field("customLineItems", drafts)
+def _custom_line_items(store: EmulatorStore, drafts: list, cart_currency: str) -> list[dict]:
     items = [_custom_line_item(store, d, f"customLineItems[{i}]", cart_currency)
              for i, d in enumerate(drafts)]
     keys = [item["key"] for item in items if "key" in item]
@@ -137,7 +136,7 @@ def build_cart(store: EmulatorStore, draft: dict) -> dict:
     only(draft, CART_FIELDS, "CartDraft")
     unsupported_unless_empty(draft, _UNSUPPORTED, "CartDraft")
     cart_currency = currency(draft.get("currency"), "currency")
-    items = _custom_line_items(store, draft.get("customLineItems", []), cart_currency)
+    items = _custom_line_items(store, listed(draft, "customLineItems"), cart_currency)
     total = cent_precision(cart_currency, sum(i["totalPrice"]["centAmount"] for i in items))
     cart = store.new_resource()
     if draft.get("key") is not None:
@@ -159,12 +158,9 @@ def build_cart(store: EmulatorStore, draft: dict) -> dict:
             cart[name] = address(draft[name], name)
     cart["shippingMode"] = one_of(draft.get("shippingMode"), "shippingMode", SHIPPING_MODES,
                                   "Single")
-    shipping_addresses = draft.get("itemShippingAddresses")
-    shipping_addresses = [] if shipping_addresses is None else shipping_addresses
-    if not isinstance(shipping_addresses, list):
-        raise invalid_field("itemShippingAddresses", shipping_addresses)
     cart.update({"shipping": [], "itemShippingAddresses": [
-        address(a, f"itemShippingAddresses[{i}]") for i, a in enumerate(shipping_addresses)],
+        address(a, f"itemShippingAddresses[{i}]")
+        for i, a in enumerate(listed(draft, "itemShippingAddresses"))],
         "discountCodes": [], "directDiscounts": [], "refusedGifts": []})
     if draft.get("country") is not None:
         cart["country"] = _country(draft["country"], "country")

@@ -11,7 +11,7 @@ import uuid
 from .custom import custom_fields
 from .errors import duplicate_field, invalid_field, invalid_operation
 from .store import EmulatorStore
-from .wire import key, keyed_reference, localized, money, only, text, timestamp
+from .wire import key, keyed_reference, listed, localized, money, only, text, timestamp
 
 TRANSACTION_TYPES = ["Authorization", "CancelAuthorization", "Charge", "Refund", "Chargeback"]
 TRANSACTION_STATES = ["Initial", "Pending", "Success", "Failure"]
@@ -111,16 +111,11 @@ def build_payment(store: EmulatorStore, draft: dict) -> dict:
     payment["amountPlanned"] = money(draft.get("amountPlanned"), "amountPlanned")
     payment["paymentMethodInfo"] = method_info(draft.get("paymentMethodInfo"))
     payment["paymentStatus"] = _payment_status(draft.get("paymentStatus"))
-    drafts = draft.get("transactions", [])
-    if not isinstance(drafts, list):
-        raise invalid_field("transactions", drafts)
     payment["transactions"] = [transaction(d, f"transactions[{i}]", now=payment["createdAt"])
-                               for i, d in enumerate(drafts)]
-    interactions = draft.get("interfaceInteractions", [])
-    if not isinstance(interactions, list):
-        raise invalid_field("interfaceInteractions", interactions)
+                               for i, d in enumerate(listed(draft, "transactions"))]
     payment["interfaceInteractions"] = [
-        custom_fields(d, f"interfaceInteractions[{i}]") for i, d in enumerate(interactions)]
+        custom_fields(d, f"interfaceInteractions[{i}]")
+        for i, d in enumerate(listed(draft, "interfaceInteractions"))]
     if draft.get("custom") is not None:
         payment["custom"] = custom_fields(draft["custom"])
     return payment

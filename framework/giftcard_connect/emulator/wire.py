@@ -73,6 +73,16 @@ def unsupported_unless_empty(draft: dict, fields: Iterable[str], kind: str,
             raise unsupported(f"{prefix}{name}", kind)
 
 
+def listed(draft: dict, name: str, field: str | None = None) -> list:
+    """A list-valued draft field: absent or null is `[]`, anything but a list is refused."""
+    value = draft.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise invalid_field(field or name, value)
+    return value
+
+
 def is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 

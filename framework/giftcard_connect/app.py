@@ -91,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             commercetools, settings.project_key, ttl=settings.oauth_cache_ttl
         ),
         status_checks=ThreadPoolExecutor(max_workers=4, thread_name_prefix="status-check"),
+        overlap=ThreadPoolExecutor(max_workers=32, thread_name_prefix="overlap"),
         jwt_verifier=_jwt_verifier(settings),
     )
     app.extensions["giftcard_connect_plugins"] = pm

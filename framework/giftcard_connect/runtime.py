@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import current_app
 
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
     from .provider import Provider
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Runtime:
     settings: "Settings"
@@ -25,7 +30,13 @@ class Runtime:
     sessions: "SessionVerifier"
     introspector: "TokenIntrospector"
     status_checks: ThreadPoolExecutor
+    overlap: ThreadPoolExecutor
     jwt_verifier: "JwtVerifier | None" = None
+
+    def in_parallel(self, task: Callable[[], T]) -> Future[T]:
+        """Start ``task`` beside the caller, in the caller's context (the request and its
+        correlation id), so that two remote calls of one request overlap."""
+        return self.overlap.submit(contextvars.copy_context().run, task)
 
 
 def current_runtime() -> Runtime:

@@ -313,5 +313,6 @@ def test_concurrent_redeems_never_overpay_and_never_fail_for_a_conflict(
     assert left >= 0
     assert all(a > left for a in refusals), (left, refusals)  # whoever fits got in
     assert net_collected(merchant, cart["id"]) == sum(succeeded)
-    assert sum(r["amount"]["centAmount"] for r in redemptions(mock_provider.url)) == sum(succeeded)
+    kept = [r for r in redemptions(mock_provider.url) if not r["voided"]]  # losers were voided
+    assert sum(r["amount"]["centAmount"] for r in kept) == sum(succeeded)
     books({code: 5000 for code in codes})

@@ -302,7 +302,8 @@ def test_concurrent_cards_never_overpay_the_cart(
     attached = {ref["id"] for ref in merchant.get_cart(cart["id"])["paymentInfo"]["payments"]}
     successful = {p["id"] for p in payments if charge_of(p)["state"] == "Success"}
     assert successful <= attached
-    assert len(redemptions(mock_provider.url)) == 3
+    # Each loser's provider call overlapped its cart update, and was voided.
+    assert len([r for r in redemptions(mock_provider.url) if not r["voided"]]) == 3
     books({code: 5000 for code in codes})
 
 

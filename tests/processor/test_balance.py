@@ -71,11 +71,29 @@ def test_balance_in_other_currency_is_currency_not_match(client, checkout, fake_
     assert response.json["status"]["state"] == "CurrencyNotMatch"
 
 
-def test_balance_cart_in_other_currency_never_asks_provider(client, checkout, fake_provider):
+def test_balance_cart_in_other_currency_is_currency_not_match(client, checkout, fake_provider):
+    """The cart is read beside the provider call (a balance moves no money); its currency
+    still decides the answer, whatever the provider said."""
     session = checkout.session(checkout.cart(currency="USD"))
     response = post_balance(client, session)
     assert response.json["status"]["state"] == "CurrencyNotMatch"
-    assert fake_provider.calls == []
+
+    fake_provider.balance_result = GiftCardError("NotFound", "NotFound", "No such card")
+    response = post_balance(client, session)
+    assert response.json["status"]["state"] == "CurrencyNotMatch"
+
+
+def test_balance_commercetools_down_answers_503_even_when_the_provider_declined(
+    client, checkout, emulator, fake_provider
+):
+    session = checkout.session()
+    post_balance(client, session)  # the session is cached
+    fake_provider.balance_result = GiftCardError("NotFound", "NotFound", "No such card")
+    requests.put(f"{emulator.url}/_emulator/faults",
+                 json=[{"route": "GET /<projectKey>/carts/<id>", "status": 503}], timeout=5).raise_for_status()
+    response = post_balance(client, session)
+    assert response.status_code == 503
+    assert response.json["errors"][0]["code"] == "ServiceUnavailable"
 
 
 def test_balance_zero_is_zero_balance(client, checkout, fake_provider):

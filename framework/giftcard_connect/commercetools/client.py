@@ -83,8 +83,11 @@ class CommercetoolsClient:
 
     # Carts
 
-    def get_cart(self, cart_id: str) -> Resource:
-        return self._call("GET", join_url(self._api, "carts", cart_id), retry=True)
+    def get_cart(self, cart_id: str, *, expand: Sequence[str] = ()) -> Resource:
+        """The cart; ``expand`` paths (e.g. ``paymentInfo.payments[*]``) add each
+        referenced resource as the reference's ``obj``."""
+        url = join_url(self._api, "carts", cart_id)
+        return self._call("GET", url, retry=True, params=[("expand", e) for e in expand])
 
     def create_cart(self, draft: dict[str, Any]) -> Resource:
         url = join_url(self._api, "carts")
@@ -100,10 +103,16 @@ class CommercetoolsClient:
         *,
         cart: Resource | None = None,
         attempts: int = 5,
+        expand: Sequence[str] = (),
     ) -> Resource:
-        """See ``update_payment_on_conflict``."""
+        """See ``update_payment_on_conflict``; re-reads use ``expand`` (see ``get_cart``)."""
         return self._update_on_conflict(
-            self.get_cart, self.update_cart, cart_id, build_actions, cart, attempts
+            lambda cart_id: self.get_cart(cart_id, expand=expand),
+            self.update_cart,
+            cart_id,
+            build_actions,
+            cart,
+            attempts,
         )
 
     # Payments

@@ -9,7 +9,7 @@ from ..errors import ApiError
 from ..journal import cart_total
 from ..models import Money
 from ..runtime import Runtime
-from .cart import CartPayments, abandoned, read_cart_payments
+from .cart import CartPayments, abandoned, read_cart
 from .recording import resolve_pending_charge
 
 log = logging.getLogger(__name__)
@@ -54,10 +54,9 @@ def check_request(runtime: Runtime, session: CheckoutSession, cart: dict, amount
     _check_amount(runtime, cart, amount)
 
 
-def admit(runtime: Runtime, cart: dict, amount: Money) -> CartPayments:
-    """Read every payment of the cart; refuse a cart with too many failed gift card
-    attempts, void what earlier redeems abandoned, and refuse an amount that does not fit."""
-    state = read_cart_payments(runtime, cart)
+def admit(runtime: Runtime, state: CartPayments, amount: Money) -> CartPayments:
+    """Refuse a cart with too many failed gift card attempts, void what earlier redeems
+    abandoned, and refuse an amount that does not fit; the cart as it is then."""
     limit = runtime.settings.max_failed_attempts_per_cart
     if state.failed_attempts(runtime.settings.payment_interface) >= limit:
         raise TooManyFailedAttempts(limit)
@@ -114,7 +113,7 @@ def _void_abandoned(runtime: Runtime, state: CartPayments) -> CartPayments:
         log.info("redeem: earlier charge %s of payment %s: %s", charge["id"], payment["id"], outcome)
     if not left_behind:
         return state
-    return read_cart_payments(runtime, runtime.commercetools.get_cart(state.cart["id"]))
+    return read_cart(runtime, state.cart["id"])
 
 
 def _check_room(runtime: Runtime, state: CartPayments, amount: Money) -> None:

@@ -1,22 +1,21 @@
 """A cart as the redeem flow sees it: every payment on it, and what follows from them.
 
-What the cart still has to pay, how many gift card attempts on it failed, and which of
+The cart is read once with its payments expanded (one remote call, however many payments
+it has). What it still has to pay, how many gift card attempts on it failed, and which of
 its gift card charges were left Pending by a redeem that is over, are all read from
 commercetools, so they hold across sessions and processor instances.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ..journal import METHOD, amount_still_to_pay, cart_payment_ids, charge_of, is_voiding
+from ..journal import METHOD, amount_still_to_pay, charge_of, is_voiding
 from ..models import Money
 from ..runtime import Runtime
 
-# Payment ids per query: keeps the query's URL far below any gateway's limit.
-IDS_PER_QUERY = 50
+EXPAND_PAYMENTS = ("paymentInfo.payments[*]",)
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,13 @@ class CartPayments:
 
     cart: dict
     payments: tuple[dict, ...]
+
+    @classmethod
+    def expanded(cls, cart: dict) -> CartPayments:
+        """From a cart read with ``EXPAND_PAYMENTS``. A reference without ``obj`` names a
+        payment that no longer exists: it pays nothing."""
+        references = (cart.get("paymentInfo") or {}).get("payments", [])
+        return cls(cart, tuple(ref["obj"] for ref in references if "obj" in ref))
 
     @property
     def still_to_pay(self) -> Money:
@@ -48,17 +54,13 @@ class CartPayments:
         """``(payment, charge)`` for each of this connector's charges still Pending."""
         return [(p, charge_of(p)) for p in self.ours(interface) if charge_of(p)["state"] == "Pending"]
 
+    def by_key(self, key: str) -> dict | None:
+        return next((p for p in self.payments if p.get("key") == key), None)
 
-def read_cart_payments(runtime: Runtime, cart: dict) -> CartPayments:
-    """The cart with all its payments, however many there are."""
-    ids = cart_payment_ids(cart)
-    found: dict[str, dict] = {}
-    for start in range(0, len(ids), IDS_PER_QUERY):
-        chunk = ids[start : start + IDS_PER_QUERY]
-        where = "id in (" + ", ".join(json.dumps(i) for i in chunk) + ")"
-        page = runtime.commercetools.query_payments([where], limit=len(chunk))
-        found.update((p["id"], p) for p in page["results"])
-    return CartPayments(cart, tuple(found[i] for i in ids if i in found))
+
+def read_cart(runtime: Runtime, cart_id: str) -> CartPayments:
+    """The cart with all its payments, in one call."""
+    return CartPayments.expanded(runtime.commercetools.get_cart(cart_id, expand=EXPAND_PAYMENTS))
 
 
 def abandoned(payment: dict, charge: dict, stale_after: float) -> bool:

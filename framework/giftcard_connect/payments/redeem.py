@@ -26,10 +26,10 @@ from ..journal import (
     timestamp,
     transaction_by_id,
 )
-from ..models import GiftCard, Money
+from ..models import GiftCard, Money, Redemption
 from ..runtime import Runtime
 from .admission import AmountExceedsRemaining, EarlierRedeemPending, admit, check_request
-from .cart import abandoned, read_cart_payments
+from .cart import EXPAND_PAYMENTS, CartPayments, abandoned, read_cart
 from .recording import (
     finalize,
     mark_voiding,
@@ -83,20 +83,28 @@ def redeem(
 
     Raises ApiError before any side effect when the amount or currency is wrong or the
     cart cannot take it, and for a repeated key whose first redeem is still Pending.
+    Remote calls in sequence: the cart with its payments, the Pending payment, the
+    provider and the cart update at once, the final payment update.
     """
     ct = runtime.commercetools
-    cart = ct.get_cart(session.cart_id)
-    check_request(runtime, session, cart, amount)
-    key = payment_key(cart["id"], idempotency_key or str(uuid.uuid4()))
-    if idempotency_key:
-        existing = ct.get_payment_by_key(key)
-        if existing is not None:
-            return _replay(runtime, existing, amount)
-    state = admit(runtime, cart, amount)
+    state = read_cart(runtime, session.cart_id)
+    check_request(runtime, session, state.cart, amount)
+    key = payment_key(state.cart["id"], idempotency_key or str(uuid.uuid4()))
+    if idempotency_key and (existing := state.by_key(key)) is not None:
+        return _replay(runtime, existing, amount)
+    try:
+        state = admit(runtime, state, amount)
+    except ApiError:
+        # A repeated key whose payment never reached the cart still gets its first answer.
+        existing = ct.get_payment_by_key(key) if idempotency_key else None
+        if existing is None:
+            raise
+        return _replay(runtime, existing, amount)
 
     reference = str(uuid.uuid4())
+    draft = _payment_draft(runtime, state.cart, card, amount, key, reference)
     try:
-        payment = ct.create_payment(_payment_draft(runtime, session, cart, card, amount, key, reference))
+        payment = ct.create_payment(draft)
     except CommercetoolsError as exc:
         if not exc.has_code("DuplicateField"):
             raise
@@ -105,17 +113,20 @@ def redeem(
             return _replay(runtime, payment, amount)  # another request with this key made it
         # Our own create: applied, though its answer was lost. Carry on with it.
     charge_id = charge_of(payment)["id"]
+    # The cart and the provider are asked at once. Adding the payment to the cart is what
+    # serialises concurrent redeems of the cart; if it refuses, the charge is undone.
+    attaching = runtime.in_parallel(
+        lambda: _attach_to_cart(runtime, state.cart, payment["id"], amount)
+    )
+    answer = _ask_provider(runtime, card, amount, reference)
     try:
-        _attach_to_cart(runtime, state.cart, payment["id"], amount)
-    except (ApiError, CommercetoolsError):
-        # The provider was never called: the charge did not happen.
-        text = "The payment could not be added to the cart."
-        record_safely(runtime, payment["id"], finalize(charge_id, "Failure", "GenericError", text))
-        raise
-    return _charge(runtime, payment, charge_id, card, amount, reference)
+        attaching.result()
+    except (ApiError, CommercetoolsError) as refusal:
+        return _undo_unattached(runtime, payment["id"], charge_id, reference, answer, refusal)
+    return _settle(runtime, payment, charge_id, amount, reference, answer)
 
 
-def _payment_draft(runtime, session, cart, card, amount, key, reference) -> dict[str, Any]:
+def _payment_draft(runtime, cart, card, amount, key, reference) -> dict[str, Any]:
     draft: dict[str, Any] = {
         "key": key,
         "amountPlanned": amount.to_dict(),
@@ -152,13 +163,13 @@ def _attach_to_cart(runtime: Runtime, cart: dict, payment_id: str, amount: Money
         if payment_id in cart_payment_ids(current):
             return None
         if current["version"] != cart["version"]:
-            remaining = read_cart_payments(runtime, current).still_to_pay
+            remaining = CartPayments.expanded(current).still_to_pay
             if amount.cent_amount > remaining.cent_amount:
                 raise AmountExceedsRemaining(remaining)
         return [{"action": "addPayment", "payment": {"typeId": "payment", "id": payment_id}}]
 
     runtime.commercetools.update_cart_on_conflict(
-        cart["id"], build, cart=cart, attempts=ATTACH_ATTEMPTS
+        cart["id"], build, cart=cart, attempts=ATTACH_ATTEMPTS, expand=EXPAND_PAYMENTS
     )
 
 
@@ -202,18 +213,38 @@ def _recorded_decline(payment: dict) -> GiftCardError:
     return GiftCardError(state, state, status.get("interfaceText"))
 
 
-def _charge(runtime, payment, charge_id, card, amount, reference) -> RedeemOutcome:
-    """Call the provider, then record what happened."""
+def _ask_provider(runtime, card, amount, reference) -> Redemption | GiftCardError | ProviderUnavailable:
+    """The provider's answer to the redeem, a decline and an unknown outcome included."""
     try:
-        redemption = runtime.provider.redeem(card, amount, reference)
-    except GiftCardError as decline:
+        return runtime.provider.redeem(card, amount, reference)
+    except (GiftCardError, ProviderUnavailable) as answer:
+        return answer
+
+
+def _undo_unattached(runtime, payment_id, charge_id, reference, answer, refusal) -> RedeemOutcome:
+    """The cart did not take the payment (it no longer fits, or commercetools failed) while
+    the provider was asked: undo whatever the provider did, then answer the refusal."""
+    if isinstance(answer, GiftCardError):
+        record_safely(runtime, payment_id, finalize(charge_id, "Failure", answer.state, answer.message))
+        raise refusal
+    log.warning("redeem %s: the cart refused the payment (%r); voiding", reference, refusal)
+    outcome = _void(runtime, payment_id, charge_id, reference)
+    if outcome.decline is UNKNOWN_OUTCOME:
+        return outcome  # the card may still be charged: say so, not "does not fit"
+    raise refusal
+
+
+def _settle(runtime, payment, charge_id, amount, reference, answer) -> RedeemOutcome:
+    """Record what the provider answered, for a payment that is on the cart."""
+    if isinstance(answer, GiftCardError):
         record_safely(
-            runtime, payment["id"], finalize(charge_id, "Failure", decline.state, decline.message)
+            runtime, payment["id"], finalize(charge_id, "Failure", answer.state, answer.message)
         )
-        return RedeemOutcome(payment["id"], decline=decline)
-    except ProviderUnavailable as exc:
-        log.warning("redeem %s: outcome unknown (%s); voiding", reference, exc.message)
+        return RedeemOutcome(payment["id"], decline=answer)
+    if isinstance(answer, ProviderUnavailable):
+        log.warning("redeem %s: outcome unknown (%s); voiding", reference, answer.message)
         return _void(runtime, payment["id"], charge_id, reference)
+    redemption = answer
     if redemption.amount != amount:
         log.error("redeem %s: provider charged %r, not %r; voiding", reference, redemption.amount, amount)
         return _void(runtime, payment["id"], charge_id, reference)

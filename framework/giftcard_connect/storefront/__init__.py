@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, render_template, request, session
 
 from ..commercetools import CommercetoolsClient, CommercetoolsError
-from ..journal import amount_paid, amount_still_to_pay, cart_payment_ids, cart_total, net_paid
+from ..journal import amount_paid, amount_still_to_pay, cart_total, net_paid
+from ..payments.cart import EXPAND_PAYMENTS, CartPayments
 from .messages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, MESSAGES, resolve_language
 
 log = logging.getLogger(__name__)
@@ -170,8 +171,8 @@ def _name(names: dict[str, str] | str, language: str) -> str:
 def _describe(
     client: CommercetoolsClient, ids: dict[str, str], processor_url: str, language: str
 ) -> dict[str, Any]:
-    cart = client.get_cart(ids["cartId"])
-    payments = [client.get_payment(payment_id) for payment_id in cart_payment_ids(cart)]
+    cart = client.get_cart(ids["cartId"], expand=EXPAND_PAYMENTS)
+    payments = CartPayments.expanded(cart).payments
     total = cart_total(cart)
     still = amount_still_to_pay(cart, payments)
     fraction_digits = total.fraction_digits

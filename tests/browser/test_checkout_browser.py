@@ -415,6 +415,34 @@ def test_unknown_outcome_goes_to_on_error_and_a_retry_keeps_the_key(shop):
     assert complete["isSuccess"] is True
 
 
+@pytest.mark.parametrize(
+    "status, code, text",
+    [
+        (409, "EarlierRedeemPending",
+         "An earlier gift card payment is still being cancelled. Please try again in a moment."),
+        (429, "TooManyFailedAttempts",
+         "Too many gift cards were tried for this order. Please choose another payment method."),
+    ],
+)
+def test_refusals_of_the_cart_are_explained(shop, status, code, text):
+    def refuse(route: Route) -> None:
+        route.fulfill(
+            status=status,
+            json={"statusCode": status, "message": "refused", "errors": [{"code": code, "message": "refused"}]},
+            headers={"Retry-After": "5", "Access-Control-Allow-Origin": "*",
+                     "Access-Control-Expose-Headers": "Retry-After, X-Correlation-ID"},
+        )
+
+    shop.page.route(f"{shop.processor}/redeem", refuse)
+    shop.code.fill("Valid-5000-EUR")
+    pay(shop, "10.00")
+    expect(shop.message).to_have_text(text)
+    (error,) = shop.events("onError")
+    assert (error["status"], error["code"]) == (status, code)
+    assert len(shop.redeems()) == 1  # not retried: only RedeemInProgress is
+    assert not shop.ledger()["redemptions"]
+
+
 def test_html_error_page_goes_to_on_error(shop):
     shop.page.route(
         f"{shop.processor}/balance",

@@ -459,6 +459,8 @@ export class GiftCardComponent {
     else if (reported.status === 401) key = "error.session";
     else if (reported.type === "InvalidAmount") key = "error.amount";
     else if (reported.code === "OutcomeUnknown") key = "state.GenericError";
+    else if (reported.code === "EarlierRedeemPending") key = "error.earlierPending";
+    else if (reported.code === "TooManyFailedAttempts") key = "error.tooManyAttempts";
     else if (action === "redeem" && ["InvalidOperation", "InvalidField"].includes(reported.code)) key = "error.amount";
     this.showMessage("error", this.t(key));
     this.enabler.emit("onError", reported.toJSON());

@@ -206,10 +206,11 @@ def _replay(runtime: Runtime, payment: dict, amount: Money) -> RedeemOutcome:
 
 
 def _recorded_decline(payment: dict) -> GiftCardError:
+    """The reason a Failure charge was recorded with; the charge is final either way."""
     status = payment.get("paymentStatus") or {}
     state = status.get("interfaceCode")
     if state not in GIFT_CARD_STATES or state == "Valid":
-        return UNKNOWN_OUTCOME
+        return GiftCardError("GenericError", "GenericError", "The gift card payment failed.")
     return GiftCardError(state, state, status.get("interfaceText"))
 
 

@@ -58,15 +58,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
+class TextFormatter(logging.Formatter):
+    """One plain line for people: time, level, logger, message, and the correlation id
+    in brackets only when the record belongs to a request. Never any colour codes."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = redact(super().format(record))  # the message is clean; a traceback may not be
+        correlation_id = getattr(record, "correlation_id", None)
+        return f"{line} [{correlation_id}]" if correlation_id else line
+
+
+LOG_FORMATS = {"json": JsonFormatter, "text": TextFormatter}
+
+
 def configure_logging(fmt: str = "json", level: int = logging.INFO) -> None:
     """Send logs to stderr as JSON (``fmt="json"``) or text; safe to call twice."""
+    if fmt not in LOG_FORMATS:
+        raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {fmt!r}")
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
-    handler.setFormatter(
-        JsonFormatter()
-        if fmt == "json"
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s")
-    )
+    handler.setFormatter(LOG_FORMATS[fmt]())
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not getattr(h, "giftcard_connect", False)]
     handler.giftcard_connect = True

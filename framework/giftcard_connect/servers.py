@@ -2,19 +2,63 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+access_log = logging.getLogger("giftcard_connect.access")
+server_log = logging.getLogger("giftcard_connect.servers")
+
+
+def request_handler(name: str, *, log_requests: bool) -> type[WSGIRequestHandler]:
+    """A werkzeug request handler that logs one plain line per request, named after its
+    server (werkzeug's own colours the line and names no server), or nothing but errors."""
+
+    class NamedRequestHandler(WSGIRequestHandler):
+        def run_wsgi(self) -> None:
+            self._started = time.monotonic()
+            super().run_wsgi()
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            if not log_requests:
+                return
+            path = getattr(self, "path", "").split("?", 1)[0]  # never a query string
+            elapsed = (time.monotonic() - getattr(self, "_started", time.monotonic())) * 1000
+            access_log.info(
+                "%-14s %s %s %s (%.0f ms)", name, getattr(self, "command", "-"), path, code, elapsed
+            )
+
+        def log(self, type: str, message: str, *args) -> None:
+            level = logging.ERROR if type == "error" else logging.INFO
+            server_log.log(level, "%s: " + message, name, *args)
+
+    return NamedRequestHandler
 
 
 class BackgroundServer:
-    """A threaded werkzeug server for ``app`` on ``host:port`` (port 0 picks a free one)."""
+    """A threaded werkzeug server for ``app`` on ``host:port`` (port 0 picks a free one).
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, name: str = "server"):
-        self._server = make_server(host, port, app, threaded=True)
+    ``access_log`` logs each request as one line with the server's ``name``; errors are
+    logged either way.
+    """
+
+    def __init__(
+        self,
+        app,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "server",
+        *,
+        access_log: bool = False,
+    ):
+        handler = request_handler(name, log_requests=access_log)
+        self._server = make_server(host, port, app, threaded=True, request_handler=handler)
         self.host = host
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"
+        self.name = name
         self.app = app
         # A short poll interval: stop() waits for the serving loop to notice, and tests
         # start and stop a processor per test.

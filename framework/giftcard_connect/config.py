@@ -22,6 +22,26 @@ PROCESSOR_SCOPES = (
     "manage_checkout_payment_intents",
     "introspect_oauth_tokens",
 )
+LOG_FORMATS = ("json", "text")
+
+
+def missing_scopes(granted: frozenset[str] | set[str], project_key: str) -> list[str]:
+    """The required ``scope:{projectKey}`` entries that ``granted`` lacks (none with
+    ``manage_project``)."""
+    if f"manage_project:{project_key}" in granted:
+        return []
+    return [f"{s}:{project_key}" for s in PROCESSOR_SCOPES if f"{s}:{project_key}" not in granted]
+
+
+def read_environment(
+    environ: Mapping[str, str] | None = None, dotenv_path: str | None = ".env"
+) -> dict[str, str]:
+    """The environment over the ``.env`` file (when there is one): what every command reads."""
+    env: dict[str, str] = {}
+    if dotenv_path and os.path.exists(dotenv_path):
+        env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    return env
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
@@ -44,6 +64,39 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
         raise ConfigurationError(f"{name} must be a whole number of at least 1, got {raw!r}")
     return int(raw)
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 65535:
+        raise ConfigurationError(f"{name} must be a port number from 1 to 65535, got {raw!r}")
+    return int(raw)
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name) or default
+    if raw.strip().lower() not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw.strip().lower()
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where and how ``giftcard-connect serve`` listens: ``HOST``, ``PORT``, ``WEB_CONCURRENCY``."""
+
+    host: str = "0.0.0.0"
+    port: int = 8080
+    workers: int = 2
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "ServerSettings":
+        return cls(
+            host=env.get("HOST") or cls.host,
+            port=_port(env, "PORT", cls.port),
+            workers=_count(env, "WEB_CONCURRENCY", cls.workers),
+        )
 
 
 def _origins(raw: str) -> tuple[str, ...]:
@@ -98,10 +151,7 @@ class Settings:
         cls, environ: Mapping[str, str] | None = None, *, dotenv_path: str | None = ".env"
     ) -> "Settings":
         """Read settings; ``environ`` wins over ``.env``. Refuse to start on missing values."""
-        env: dict[str, Any] = {}
-        if dotenv_path and os.path.exists(dotenv_path):
-            env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-        env.update(os.environ if environ is None else environ)
+        env: dict[str, Any] = read_environment(environ, dotenv_path)
 
         required = {
             "CTP_PROJECT_KEY": "project_key",
@@ -139,7 +189,7 @@ class Settings:
             jwt_leeway=_number(env, "GIFTCARD_JWT_LEEWAY", 30.0),
             status_timeout=_number(env, "GIFTCARD_STATUS_TIMEOUT", 5.0),
             max_body_bytes=int(_number(env, "GIFTCARD_MAX_BODY_BYTES", 16 * 1024)),
-            log_format=env.get("GIFTCARD_LOG_FORMAT", "json"),
+            log_format=_choice(env, "GIFTCARD_LOG_FORMAT", LOG_FORMATS, "json"),
             allowed_origins=_origins(env.get("GIFTCARD_ALLOWED_ORIGINS") or "*"),
             max_failed_attempts_per_cart=_count(env, "GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART", 20),
         )

@@ -12,7 +12,7 @@ from flask import Blueprint
 
 from ..auth.jwt import jwt_required
 from ..auth.session import session_required
-from ..config import PROCESSOR_SCOPES
+from ..config import missing_scopes
 from ..journal import timestamp
 from ..models import HealthCheck
 from ..runtime import Runtime, current_runtime
@@ -65,11 +65,7 @@ def status():
 
 def _permissions(runtime: Runtime) -> HealthCheck:
     """UP when the processor's own token holds manage_project or every required scope."""
-    key = runtime.settings.project_key
-    granted = runtime.commercetools.granted_scopes()
-    if f"manage_project:{key}" in granted:
-        return HealthCheck(PERMISSIONS, "UP")
-    missing = [f"{scope}:{key}" for scope in PROCESSOR_SCOPES if f"{scope}:{key}" not in granted]
+    missing = missing_scopes(runtime.commercetools.granted_scopes(), runtime.settings.project_key)
     if missing:
         return HealthCheck(PERMISSIONS, "DOWN", {"missingScopes": missing})
     return HealthCheck(PERMISSIONS, "UP")

@@ -21,26 +21,36 @@ def cli():
 
 
 @cli.command()
-@click.option("--host", default=lambda: os.environ.get("HOST", "0.0.0.0"), show_default="0.0.0.0")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "8080")), show_default="8080")
-@click.option("--workers", type=int, default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")))
-@click.option("--threads", type=int, default=8, show_default=True)
-def serve(host, port, workers, threads):
+@click.option("--host", default=None, help="Interface to bind.  [default: $HOST or 0.0.0.0]")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="  [default: $PORT or 8080]")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="gunicorn worker processes.  [default: $WEB_CONCURRENCY or 2]")
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--check", is_flag=True,
+              help="Check the settings, the commercetools credentials and scopes, and the "
+                   "provider's health, then exit (status 1 when any check fails).")
+def serve(host, port, workers, threads, check):
     """Run the processor with gunicorn (settings from the environment and .env)."""
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
+    from .config import ServerSettings, read_environment
 
     try:
+        server = ServerSettings.from_env(read_environment())
         app = create_app()
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
     configure_logging(app.extensions["giftcard_connect"].settings.log_format)
+    if check:
+        _check(app)
+        return
 
     class Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
+            self.cfg.set("bind", f"{host or server.host}:{port or server.port}")
+            self.cfg.set("workers", workers or server.workers)
             self.cfg.set("threads", threads)
             self.cfg.set("timeout", 60)
 
@@ -50,12 +60,27 @@ def serve(host, port, workers, threads):
     Server().run()
 
 
+def _check(app) -> None:
+    """Print one line per check; exit 1 when any fails."""
+    from .preflight import run_checks
+
+    with app.app_context():
+        results = run_checks(app.extensions["giftcard_connect"])
+    for result in results:
+        click.echo(result.line())
+    if not all(result.ok for result in results):
+        raise click.ClickException("the processor is not ready to serve: see FAIL above")
+    click.echo("ready to serve")
+
+
 @cli.command()
 def plugins():
     """List installed plugins as JSON, and which provider is active."""
+    from .config import read_environment
     from .plugins import describe_plugins
 
-    click.echo(json.dumps(describe_plugins(os.environ.get("GIFTCARD_PROVIDER", "")), indent=2))
+    provider = read_environment().get("GIFTCARD_PROVIDER", "")
+    click.echo(json.dumps(describe_plugins(provider), indent=2))
 
 
 @cli.command()
@@ -92,9 +117,10 @@ def reconcile(older_than, dry_run):
               help='Inject a fault, e.g. \'{"route": "*", "status": 503, "probability": 0.1}\'.')
 def emulator(host, port, project_key, client_id, client_secret, faults):
     """Run the local commercetools emulator alone."""
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     from .emulator import create_app as create_emulator_app
+    from .servers import request_handler
 
     secret = client_secret or secrets.token_urlsafe(24)
     try:
@@ -107,26 +133,45 @@ def emulator(host, port, project_key, client_id, client_secret, faults):
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fault") from None
-    click.echo(f"commercetools emulator on http://{host}:{port}, project {project_key}")
+    configure_logging("text")
+    server = make_server(host, port, app, threaded=True,
+                         request_handler=request_handler("emulator", log_requests=True))
+    url = f"http://{host}:{server.server_port}"
+    click.echo(f"commercetools emulator on {url}, project {project_key}")
     click.echo(f"client id {client_id}, client secret {secret} (scope manage_project:{project_key})")
-    run_simple(host, port, app, threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--emulator-port", type=int, default=0, help="Default: a free port.")
-@click.option("--provider-port", type=int, default=0, help="Default: a free port.")
+@click.option("--provider-port", type=int, default=0,
+              help="The mock provider service (with --provider mock). Default: a free port.")
 @click.option("--processor-port", type=int, default=0, help="Default: a free port.")
 @click.option("--storefront-port", type=int, default=0,
               help="The local checkout page. Default: a free port.")
-@click.option("--currency", default="EUR", show_default=True)
+@click.option("--provider", default="mock", show_default=True,
+              help="An installed provider plugin; its GIFTCARD_<PROVIDER>_* settings come from "
+                   "the environment and .env.")
+@click.option("--currency", default=None,
+              help="  [default: $GIFTCARD_CURRENCY or EUR]")
+@click.option("--access-log", is_flag=True,
+              help="Log one line per request, with the name of the server that answered.")
 @click.option("--info-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Also write the URLs, credentials and ids as JSON to this file.")
-def demo(host, emulator_port, provider_port, processor_port, storefront_port, currency, info_file):
-    """Run emulator, mock provider, processor and a checkout page locally, with a cart."""
+def demo(host, emulator_port, provider_port, processor_port, storefront_port, provider, currency,
+         access_log, info_file):
+    """Run the emulator, a provider, the processor and a checkout page locally, with carts."""
+    from .config import read_environment
     from .demo import describe, start_demo
 
     configure_logging("text")
+    currency = (currency or read_environment().get("GIFTCARD_CURRENCY") or "EUR").upper()
     try:
         stack = start_demo(
             host=host,
@@ -134,7 +179,9 @@ def demo(host, emulator_port, provider_port, processor_port, storefront_port, cu
             provider_port=provider_port,
             processor_port=processor_port,
             storefront_port=storefront_port,
-            currency=currency.upper(),
+            currency=currency,
+            provider=provider,
+            access_log=access_log,
         )
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
@@ -142,8 +189,7 @@ def demo(host, emulator_port, provider_port, processor_port, storefront_port, cu
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
         if info_file:
-            with open(info_file, "w") as fh:
-                json.dump(stack.info, fh, indent=2)
+            _write_atomically(info_file, json.dumps(stack.info, indent=2))
         click.echo(describe(stack.info), nl=True)
         while not stopped.wait(0.5):
             pass
@@ -152,5 +198,15 @@ def demo(host, emulator_port, provider_port, processor_port, storefront_port, cu
     finally:
         stack.stop()
         click.echo("demo stopped")
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Readers of ``path`` see the whole file or none of it."""
+    partial = f"{path}.partial"
+    with open(partial, "w") as fh:
+        fh.write(text)
+    os.replace(partial, path)
+
+
 if __name__ == "__main__":
     cli()

@@ -469,7 +469,9 @@ export class GiftCardComponent {
 
   showDecline(body) {
     const { key, field } = this.declineMessage(body);
-    this.showMessage("error", this.t(key));
+    // A PIN card sent without its PIN: ask for the PIN rather than call it wrong.
+    const missingPin = key === "error.pinWrong" && !this.readCard().pin;
+    this.showMessage("error", this.t(missingPin ? "error.pinRequired" : key));
     if (field) this.setInvalid(field, true);
   }
 

@@ -6,8 +6,8 @@ page only what a browser may see, the Checkout session id and the processor's UR
 page loads the Enabler from the processor, as Checkout would, and reads the cart's
 payments back through ``GET /api/checkout`` to show what was recorded.
 
-Each browser gets its own cart through a signed cookie; without one it sees the demo's
-first cart (the one the demo banner and its curl walkthrough use).
+Each browser gets its own cart through a signed cookie; without one it sees the page's
+first cart. A checkout may come with demo cards (``cards``), which the page lists.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 import logging
 import secrets
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, render_template, request, session
@@ -38,6 +38,8 @@ def create_app(
     new_checkout: NewCheckout,
     checkout: dict[str, Any] | None = None,
     enabler_url: str | None = None,
+    declined_codes: Sequence[str] = (),
+    any_balance_code: str | None = None,
 ) -> Flask:
     """The checkout page's Flask app.
 
@@ -46,10 +48,14 @@ def create_app(
     :param processor_url: where the Enabler calls the processor (the session's
         ``processorUrl``).
     :param new_checkout: creates a cart and a Checkout session, answering at least
-        ``{"cartId", "sessionId"}``; called by the "New cart" button.
+        ``{"cartId", "sessionId"}`` and optionally ``"cards"``, the demo cards for that cart
+        (``[{"code", "amount", "pin"?}]``); called by the "New cart" button.
     :param checkout: the cart and session shown to a browser that has none yet; by default
         one is created on the first visit.
     :param enabler_url: the Enabler module; default ``{processor_url}/enabler/enabler.js``.
+    :param declined_codes: codes the page names as declined on purpose.
+    :param any_balance_code: a code pattern the page names as "any balance", if the
+        provider has one.
     """
     app = Flask(__name__)
     app.config.update(
@@ -63,14 +69,29 @@ def create_app(
     enabler_url = enabler_url or f"{processor_url}/enabler/enabler.js"
     processor_origin = _origin(processor_url)
     enabler_origin = _origin(enabler_url)
-    first = {"checkout": _ids(checkout) if checkout else None}
-    lock = threading.Lock()
+    first = {"checkout": None}
+    cards: dict[str, list[dict[str, Any]]] = {}  # cart id → its demo cards
+    lock = threading.RLock()
+
+    def remember(made: dict[str, Any]) -> dict[str, str]:
+        with lock:
+            cards[made["cartId"]] = list(made.get("cards") or [])
+        return _ids(made)
+
+    if checkout:
+        first["checkout"] = remember(checkout)
 
     def first_checkout() -> dict[str, str]:
         with lock:
             if first["checkout"] is None:
-                first["checkout"] = _ids(new_checkout())
+                first["checkout"] = remember(new_checkout())
             return first["checkout"]
+
+    def describe(ids: dict[str, str]) -> dict[str, Any]:
+        state = _describe(commercetools, ids, processor_url, _language())
+        with lock:
+            state["demoCards"] = cards.get(ids["cartId"], [])
+        return state
 
     def current_checkout() -> dict[str, str]:
         return session.get("checkout") or first_checkout()
@@ -101,19 +122,21 @@ def create_app(
             m=messages,
             messages_json=json.dumps(messages, ensure_ascii=False),
             enabler_url=enabler_url,
+            declined_codes=", ".join(declined_codes),
+            any_balance_code=any_balance_code,
         )
 
     @app.get("/api/checkout")
     def read_checkout():
         """The cart, what is still to pay, and its payments with their transactions."""
         try:
-            return jsonify(_describe(commercetools, current_checkout(), processor_url, _language()))
+            return jsonify(describe(current_checkout()))
         except CommercetoolsError as exc:
             if exc.status_code != 404 or "checkout" not in session:
                 return _unavailable(exc)
         session.pop("checkout")  # a cart from an earlier run of the demo: show the first one
         try:
-            return jsonify(_describe(commercetools, first_checkout(), processor_url, _language()))
+            return jsonify(describe(first_checkout()))
         except CommercetoolsError as exc:
             return _unavailable(exc)
 
@@ -123,9 +146,9 @@ def create_app(
         if not request.is_json:  # a JSON body cannot be sent cross-site without CORS
             abort(415)
         try:
-            ids = _ids(new_checkout())
+            ids = remember(new_checkout())
             session["checkout"] = ids
-            return jsonify(_describe(commercetools, ids, processor_url, _language())), 201
+            return jsonify(describe(ids)), 201
         except CommercetoolsError as exc:
             return _unavailable(exc)
 

@@ -62,6 +62,21 @@ function renderCart() {
   }
 }
 
+/** The demo cards made for this cart, if the demo knows the provider's cards. */
+function renderDemoCards() {
+  const cards = state.demoCards || [];
+  const items = cards.map((card) => {
+    const item = document.createElement("li");
+    item.append(cell("code", card.code));
+    if (card.pin) item.append(` · ${t("pinLabel")} `, cell("code", card.pin));
+    item.append(` · ${formatMoney(card.amount)}`);
+    return item;
+  });
+  $("#demo-cards").replaceChildren(...items);
+  $("#demo-cards").hidden = !items.length;
+  $("#demo-cards-heading").hidden = !items.length;
+}
+
 function renderPayments() {
   const container = $("#payments");
   if (!state.payments.length) {
@@ -84,7 +99,7 @@ function renderPayments() {
     table.className = "transactions";
     const head = document.createElement("tr");
     for (const key of ["type", "state", "amountColumn", "time"]) {
-      const th = cell("th", t(key));
+      const th = cell("th", t(key), key === "amountColumn" ? "num" : undefined);
       th.scope = "col";
       head.append(th);
     }
@@ -109,8 +124,10 @@ function renderPayments() {
   container.replaceChildren(list);
 }
 
+/** Keeps every Enabler event; lists all but onValueChange, which comes with each keystroke. */
 function logEvent(name, detail) {
   events.push({ event: name, ...detail });
+  if (name === "onValueChange") return;
   const list = $("#events");
   list.querySelector(".empty")?.remove();
   const entry = document.createElement("li");
@@ -157,6 +174,7 @@ function prefill(balanceAmount) {
 async function refresh() {
   state = await fetchJSON(`/api/checkout?locale=${encodeURIComponent(locale)}`);
   renderCart();
+  renderDemoCards();
   renderPayments();
 }
 

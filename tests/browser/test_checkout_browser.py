@@ -141,8 +141,8 @@ def test_empty_code_is_refused_without_a_request(shop):
 
 
 def test_pin_card_needs_the_right_pin(shop):
-    check_balance(shop, "PIN-5000-EUR")
-    expect(shop.message).to_have_text("The PIN is not correct.")
+    check_balance(shop, "PIN-5000-EUR")  # typed without its PIN: ask for it
+    expect(shop.message).to_have_text("Enter the PIN of your gift card.")
     expect(shop.pin).to_have_attribute("aria-invalid", "true")
     check_balance(shop, "PIN-5000-EUR", "0000")
     expect(shop.message).to_have_text("The PIN is not correct.")

@@ -164,3 +164,31 @@ def test_commercetools_unreachable_is_a_json_502(merchant, created):
     response = app.test_client().get("/api/checkout")
     assert response.status_code == 502
     assert response.get_json()["statusCode"] == 502
+
+
+def test_each_cart_shows_its_own_demo_cards(merchant, checkout):
+    made = []
+
+    def with_cards():
+        cart = checkout.cart(cent_amount=6000)
+        made.append({"cartId": cart["id"], "sessionId": checkout.session(cart),
+                     "cards": [{"code": f"CARD-{len(made)}",
+                                "amount": {"centAmount": 4000, "currencyCode": "EUR"}}]})
+        return made[-1]
+
+    app = create_app(commercetools=merchant, processor_url=PROCESSOR_URL, new_checkout=with_cards,
+                     declined_codes=("Expired", "NotFound"), any_balance_code="Valid-<cents>-EUR")
+    client = app.test_client()
+    assert [c["code"] for c in client.get("/api/checkout").get_json()["demoCards"]] == ["CARD-0"]
+    assert [c["code"] for c in client.post("/api/checkout", json={}).get_json()["demoCards"]] == [
+        "CARD-1"]
+    html = client.get("/?locale=de").get_data(as_text=True)
+    assert "Absichtlich abgelehnt: <code>Expired, NotFound</code>" in html
+    assert "Jeder Code <code>Valid-&lt;cents&gt;-EUR</code> ist beim ersten Einsatz" in html
+    assert '<link rel="icon" href="data:,">' in html
+
+
+def test_no_card_hints_without_known_cards(storefront, created):
+    assert storefront.get("/api/checkout").get_json()["demoCards"] == []
+    html = storefront.get("/").get_data(as_text=True)
+    assert 'id="declined-codes"' not in html and 'id="any-balance"' not in html

@@ -195,7 +195,7 @@ def test_walkthrough_after_the_demo_stopped_fails_politely(demo):
     run = bash(block)
     assert run.returncode != 0
     assert "Traceback" not in run.stderr
-    assert "no access_token in the answer: none (is the demo still running?)" in run.stderr
+    assert "no access_token in the answer: none (is the server running?)" in run.stderr
 
 
 def test_demo_stops_cleanly_on_ctrl_c(demo):

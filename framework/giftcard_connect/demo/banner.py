@@ -19,9 +19,10 @@ OPERATIONS_HEADING = (
 JSON_FIELD = """json_field() { python3 -c 'import json, sys
 answer = sys.stdin.read()
 try:
-    print(json.loads(answer)[sys.argv[1]])
+    value = json.loads(answer)[sys.argv[1]]
 except (ValueError, KeyError, TypeError):
-    sys.exit("no " + sys.argv[1] + " in the answer: " + (answer.strip() or "none (is the demo still running?)"))' "$1"; }"""
+    sys.exit("no " + sys.argv[1] + " in the answer: " + (answer.strip() or "none (is the server running?)"))
+print(value if isinstance(value, str) else json.dumps(value))' "$1"; }"""
 
 
 def amount(money: dict[str, Any]) -> str:

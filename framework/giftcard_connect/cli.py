@@ -26,19 +26,23 @@ def cli():
               help="  [default: $PORT or 8080]")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="gunicorn worker processes.  [default: $WEB_CONCURRENCY or 2]")
-@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Threads per worker.  [default: 8]")
+@click.option("--gunicorn-config", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A gunicorn settings file (Python, as for gunicorn -c) applied over the "
+                   "defaults; the flags above win over it. See examples/deploy/.")
 @click.option("--check", is_flag=True,
               help="Check the settings, the commercetools credentials and scopes, and the "
                    "provider's health, then exit (status 1 when any check fails).")
-def serve(host, port, workers, threads, check):
+def serve(host, port, workers, threads, gunicorn_config, check):
     """Run the processor with gunicorn (settings from the environment and .env)."""
-    from gunicorn.app.base import BaseApplication
-
     from .app import create_app
     from .config import ServerSettings, read_environment
+    from .serving import ProcessorServer, read_gunicorn_file
 
     try:
         server = ServerSettings.from_env(read_environment())
+        file_settings = read_gunicorn_file(gunicorn_config) if gunicorn_config else {}
         app = create_app()
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
@@ -46,18 +50,9 @@ def serve(host, port, workers, threads, check):
     if check:
         _check(app)
         return
-
-    class Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"{host or server.host}:{port or server.port}")
-            self.cfg.set("workers", workers or server.workers)
-            self.cfg.set("threads", threads)
-            self.cfg.set("timeout", 60)
-
-        def load(self):
-            return app
-
-    Server().run()
+    bind = f"{host or server.host}:{port or server.port}" if host or port else None
+    flags = {"bind": bind, "workers": workers, "threads": threads}
+    ProcessorServer(app, server, file_settings=file_settings, flags=flags).run()
 
 
 def _check(app) -> None:
@@ -185,16 +180,17 @@ def demo(host, emulator_port, provider_port, processor_port, storefront_port, pr
         )
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
+    # Ctrl-C and SIGTERM ask for a clean stop; a second Ctrl-C (a wrapper such as tox
+    # passes the first one on again) must not interrupt that stop.
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stopped.set())
     try:
         if info_file:
             _write_atomically(info_file, json.dumps(stack.info, indent=2))
         click.echo(describe(stack.info), nl=True)
         while not stopped.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         stack.stop()
         click.echo("demo stopped")

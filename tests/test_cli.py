@@ -12,8 +12,9 @@ import requests
 from click.testing import CliRunner
 
 from giftcard_connect.cli import cli
+from giftcard_connect.testing.services import PROCESSOR_SCOPES as TEST_CLIENT_SCOPES
 
-from .conftest import MERCHANT, PROCESSOR_SCOPES, processor_config
+from .conftest import MERCHANT, processor_config
 
 
 def free_port() -> int:
@@ -139,7 +140,7 @@ def test_serve_check_lists_missing_scopes(monkeypatch, tmp_path, emulator, mock_
     lacking = [f"{s}:test" for s in ("view_api_clients", "manage_checkout_payment_intents")]
     assert f"FAIL  commercetools scopes: the client lacks {' '.join(lacking)}" in result.output
     assert "view_sessions:test" not in result.output.split("lacks")[1].split("(")[0]
-    assert set(PROCESSOR_SCOPES.split()) <= set(s.split(":")[0] for s in
+    assert set(TEST_CLIENT_SCOPES.split()) <= set(s.split(":")[0] for s in
                                                   result.output.split("all of ")[1].split())
 
 

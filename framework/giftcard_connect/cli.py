@@ -194,6 +194,9 @@ def demo(host, emulator_port, provider_port, processor_port, storefront_port, pr
     finally:
         stack.stop()
         click.echo("demo stopped")
+        # Python restores the default handlers while it exits; a late Ctrl-C would then
+        # end a clean stop with "killed by SIGINT". Ignored, it cannot.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _write_atomically(path: str, text: str) -> None:

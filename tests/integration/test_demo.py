@@ -2,6 +2,8 @@
 over HTTP as a browser does it, and then the printed curl walkthrough, run as printed."""
 
 import json
+import logging
+import re
 import signal
 import subprocess
 import sys
@@ -9,7 +11,7 @@ import time
 
 import pytest
 import requests
-from giftcard_connect.demo import OPERATIONS_HEADING
+from giftcard_connect.demo import OPERATIONS_HEADING, start_demo
 
 
 class BearerAuth(requests.auth.AuthBase):
@@ -204,3 +206,34 @@ def test_demo_stops_cleanly_on_ctrl_c(demo):
     assert "demo stopped" in demo.process.stdout.read()
     with pytest.raises(requests.ConnectionError):
         requests.get(demo.info["processorUrl"] + "/healthz", timeout=2)
+
+
+def test_demo_stops_cleanly_when_ctrl_c_comes_twice(demo):
+    """A wrapper such as tox passes the terminal's Ctrl-C on again: still a clean stop."""
+    demo.banner()
+    demo.process.send_signal(signal.SIGINT)
+    demo.process.send_signal(signal.SIGINT)
+    assert demo.process.wait(15) == 0
+    output = demo.process.stdout.read()
+    assert output.endswith("demo stopped\n")
+    assert "Aborted" not in output and "Traceback" not in output
+
+
+def test_access_log_names_each_server_and_is_off_by_default(caplog):
+    caplog.set_level(logging.INFO, logger="giftcard_connect.access")
+    quiet = start_demo()
+    try:
+        requests.get(quiet.info["processorUrl"] + "/healthz", timeout=5)
+    finally:
+        quiet.stop()
+    assert not [r for r in caplog.records if r.name == "giftcard_connect.access"]
+    stack = start_demo(access_log=True)
+    try:
+        requests.get(stack.info["processorUrl"] + "/healthz", timeout=5)
+        requests.get(stack.info["storefrontUrl"] + "/api/checkout", timeout=5)
+    finally:
+        stack.stop()
+    lines = [r.getMessage() for r in caplog.records if r.name == "giftcard_connect.access"]
+    servers = {line.split()[0] for line in lines}
+    assert {"processor", "storefront", "emulator", "mock-provider"} <= servers, lines
+    assert any(re.fullmatch(r"processor +GET /healthz 200 \(\d+ ms\)", line) for line in lines)

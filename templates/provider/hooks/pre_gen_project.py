@@ -25,9 +25,9 @@ MAX_TEXT = {"provider_name": 64, "description": 200, "author_name": 100}
 
 def problems(answers: Mapping[str, object]) -> list[str]:
     """What is wrong with ``answers`` (template variable → value), one sentence each."""
+    if not str(answers.get("provider_name", "")).strip():  # every default derives from it
+        return ['provider_name is required, e.g. provider_name="Acme Gift"']
     found = []
-    if not str(answers.get("provider_name", "")).strip():
-        found.append('provider_name is required, e.g. provider_name="Acme Gift"')
     for key, limit in MAX_TEXT.items():
         value = str(answers.get(key, ""))
         if value != value.strip() or len(value) > limit or not TEXT.fullmatch(value):

@@ -11,6 +11,7 @@ from giftcard_connect.scaffold import TEMPLATE
 
 def cookiecutter_config(directory: Path) -> Path:
     """A cookiecutter config that keeps its replay files and clones under ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
     config = directory / "cookiecutter.yaml"
     config.write_text(
         f"cookiecutters_dir: {directory / 'cookiecutters'}\nreplay_dir: {directory / 'replay'}\n"
@@ -21,7 +22,7 @@ def cookiecutter_config(directory: Path) -> Path:
 def generate(tmp_path: Path, **answers) -> Path:
     """The project for ``answers`` (no questions asked) in ``tmp_path/out``; its directory."""
     output = tmp_path / "out"
-    output.mkdir(exist_ok=True)
+    output.mkdir(parents=True, exist_ok=True)
     project = cookiecutter(
         str(TEMPLATE),
         no_input=True,

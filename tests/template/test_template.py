@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import ast
+import compileall
 import configparser
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
 
-from .generate import generate, relative_paths
+from giftcard_connect.scaffold import TEMPLATE
+
+from .generate import cookiecutter_config, generate, relative_paths
 
 
 def project_files(root: str, package: str) -> set[str]:
@@ -202,3 +207,15 @@ def test_the_pre_generation_hook_refuses_bad_answers(tmp_path, capfd, answers, m
         generate(tmp_path, **answers)
     assert message in capfd.readouterr().err
     assert relative_paths(tmp_path / "out") == set()
+
+
+def test_byte_code_of_an_installed_template_is_not_copied(tmp_path):
+    """pip compiles the template's .py files when it installs giftcard-connect from a wheel."""
+    template = tmp_path / "installed" / "provider"
+    shutil.copytree(TEMPLATE, template)
+    compileall.compile_dir(template, quiet=2)
+    assert list(template.rglob("*.pyc"))
+    project = cookiecutter(str(template), no_input=True, output_dir=str(tmp_path / "out"),
+                           extra_context={"provider_name": "Acme Gift"},
+                           config_file=str(cookiecutter_config(tmp_path)))
+    assert not [path for path in Path(project).rglob("*") if "__pycache__" in path.parts]

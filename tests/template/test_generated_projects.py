@@ -54,7 +54,8 @@ def test_generated_project_passes_its_own_tests(tmp_path, capsys, answers):
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     run([venv / "bin" / "pip", "install", "-q", "-e", REPO, "-e", project])
-    env = {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "PYTHONHOME")}
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("PYTHONPATH", "PYTHONHOME")}
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", VIRTUAL_ENV=str(venv))
     started = time.monotonic()
     for line in readme_test_commands(project):
@@ -63,4 +64,5 @@ def test_generated_project_passes_its_own_tests(tmp_path, capsys, answers):
     summary = result.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"=* \d+ passed in [\d.]+s =*", summary), summary
     with capsys.disabled():
-        print(f"\n{project.name}: README test command passed in {elapsed:.1f}s ({summary.strip('= ')})")
+        print(f"\n{project.name}: README test command passed in {elapsed:.1f}s "
+              f"({summary.strip('= ')})")

@@ -60,17 +60,20 @@ def test_new_asks_the_questions_without_no_input(output):
 @pytest.mark.parametrize(
     "answers, message",
     [
-        (["colour=blue"], "unknown question 'colour'; the questions are: provider_name, provider_slug"),
+        (["colour=blue"],
+         "unknown question 'colour'; the questions are: provider_name, provider_slug"),
         (["__package=x"], "unknown question '__package'"),
         (["provider_name"], "expected KEY=VALUE, got 'provider_name'"),
-        (["provider_name=Acme", "provider_slug=Acme Gift"], "provider_slug 'Acme Gift' must be"),
-        (["provider_name=Acme", "provider_slug=acme--gift"], "provider_slug 'acme--gift' must be"),
+        (["provider_name=Acme", "provider_slug=Acme Gift"], "provider_slug 'Acme Gift'"),
+        (["provider_name=Acme", "provider_slug=acme--gift"], "provider_slug 'acme--gift'"),
         (["provider_name=!!!"], "provider_slug '' must be"),
         ([], "provider_name is required"),
         (["provider_name=Acme", "default_currency=EURO"], "default_currency 'EURO'"),
-        (["provider_name=Acme", "api_base_url=api.acme.example"], "api_base_url 'api.acme.example'"),
+        (["provider_name=Acme", "api_base_url=api.acme.example"],
+         "api_base_url 'api.acme.example'"),
         (["provider_name=Acme", "pin=always"], "always provided for choice variable pin"),
-        (["provider_name=Acme", "supports_partial_cancel=maybe"], "could not be converted to a boolean"),
+        (["provider_name=Acme", "supports_partial_cancel=maybe"],
+         "could not be converted to a boolean"),
     ],
 )
 def test_new_refuses_bad_answers_and_writes_nothing(output, answers, message):
@@ -87,8 +90,8 @@ def test_new_refuses_an_existing_project_directory(output):
     (existing / "notes.txt").write_text("mine")
     result = new("--no-input", "-o", str(output), "provider_name=Acme Gift")
     assert result.exit_code == 1
-    assert f"{existing} already exists; remove it or choose another directory with -o" in result.output
-    assert relative_paths(output) == {"giftcard-connect-acme-gift", "giftcard-connect-acme-gift/notes.txt"}
+    assert f"{existing} already exists; remove it or choose another directory" in result.output
+    assert relative_paths(output) == {existing.name, f"{existing.name}/notes.txt"}
     assert (existing / "notes.txt").read_text() == "mine"
 
 

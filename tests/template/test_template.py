@@ -60,7 +60,11 @@ def configuration(project: Path, kind: str) -> dict[str, dict]:
 @pytest.mark.parametrize(
     "answers, root, package",
     [
-        ({"provider_name": "Acme Gift"}, "giftcard-connect-acme-gift", "giftcard_connect_acme_gift"),
+        (
+            {"provider_name": "Acme Gift"},
+            "giftcard-connect-acme-gift",
+            "giftcard_connect_acme_gift",
+        ),
         (
             {"provider_name": "Café 24 Cards", "pin": "required", "supports_partial_cancel": False,
              "license": "MIT"},
@@ -172,7 +176,8 @@ def test_partial_cancel_option(tmp_path, partial):
 
 def test_partial_cancel_option_from_the_command_line_string(tmp_path):
     project = generate(tmp_path, provider_name="Acme Gift", supports_partial_cancel="no")
-    assert constants(project / "giftcard_connect_acme_gift" / "plugin.py")["SUPPORTS_PARTIAL_CANCEL"] is False
+    plugin = constants(project / "giftcard_connect_acme_gift" / "plugin.py")
+    assert plugin["SUPPORTS_PARTIAL_CANCEL"] is False
 
 
 @pytest.mark.parametrize(
@@ -184,7 +189,8 @@ def test_partial_cancel_option_from_the_command_line_string(tmp_path):
     ],
 )
 def test_license_option(tmp_path, license_, first_line, metadata):
-    project = generate(tmp_path, provider_name="Acme Gift", author_name="Acme Ltd", license=license_)
+    project = generate(tmp_path, provider_name="Acme Gift", author_name="Acme Ltd",
+                       license=license_)
     text = (project / "LICENSE").read_text(encoding="utf-8")
     assert first_line in text.strip().splitlines()[0]
     assert setup_cfg(project)["metadata"]["license"] == metadata

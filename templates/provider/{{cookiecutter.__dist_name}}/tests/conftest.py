@@ -50,7 +50,10 @@ def http():
 def context(http) -> ProviderContext:
     """A ProviderContext as the processor builds it, for calling the hooks directly."""
     return ProviderContext(
-        config={"BASE_URL": "{{ cookiecutter.api_base_url }}", "API_KEY": API_KEY},
+        config={
+            "BASE_URL": "{{ cookiecutter.api_base_url }}",
+            "API_KEY": API_KEY,
+        },
         http=http,
         timeout=(1.5, 4.0),
         currency=CURRENCY,

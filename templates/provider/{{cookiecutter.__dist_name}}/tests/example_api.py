@@ -101,7 +101,7 @@ class ExampleApi:
         if key in self.answers:
             first, answer = self.answers[key]
             if first != fingerprint:
-                raise Refused(422, "idempotency_conflict", "Idempotency-Key reused for another request.")
+                raise Refused(422, "idempotency_conflict", "Key reused for another request.")
             return answer
         answer = act()
         self.answers[key] = (fingerprint, answer)
@@ -111,7 +111,7 @@ class ExampleApi:
         transaction = str(body.get("merchantTransactionId") or "")
         amount, currency = body.get("amount"), body.get("currency")
         if not transaction or not isinstance(amount, int) or amount <= 0:
-            raise Refused(400, "invalid_request", "merchantTransactionId and a positive amount are required.")
+            raise Refused(400, "invalid_request", "A transaction id and an amount are required.")
         if transaction in self.voided_transactions:
             raise Refused(409, "transaction_voided", "This transaction was voided.")
 
@@ -124,7 +124,9 @@ class ExampleApi:
             if amount > card.balance:
                 raise Refused(422, "insufficient_funds", "The card's balance is too low.")
             card.balance -= amount
-            redemption = Redemption(f"rdm_{secrets.token_hex(8)}", card, amount, currency, transaction)
+            redemption = Redemption(
+                f"rdm_{secrets.token_hex(8)}", card, amount, currency, transaction
+            )
             self.redemptions[redemption.id] = self.by_transaction[transaction] = redemption
             return {"id": redemption.id, "amount": amount, "currency": currency,
                     "merchantTransactionId": transaction}, 201
@@ -149,7 +151,7 @@ class ExampleApi:
             if amount > left:
                 raise Refused(422, "amount_exceeds_redemption", "More than is left to refund.")
             if not PARTIAL_REFUNDS and (redemption.refunded or amount != redemption.amount):
-                raise Refused(422, "partial_refund_not_supported", "Only whole redemptions are refunded.")
+                raise Refused(422, "partial_refund_not_supported", "Only whole redemptions.")
             redemption.refunded += amount
             redemption.card.balance += amount
             return {"id": f"rfd_{secrets.token_hex(8)}", "redemptionId": redemption.id,

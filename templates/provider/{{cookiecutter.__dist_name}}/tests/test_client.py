@@ -80,7 +80,8 @@ def test_redeem_sends_the_reference_as_idempotency_key_and_transaction_id(api):
     responses.post(
         REDEEM_URL,
         status=201,
-        json={"id": "rdm_1", "amount": 1500, "currency": CURRENCY, "merchantTransactionId": "ref-1"},
+        json={"id": "rdm_1", "amount": 1500, "currency": CURRENCY,
+              "merchantTransactionId": "ref-1"},
         match=[matchers.header_matcher({"Idempotency-Key": "ref-1"})],
     )
     redemption = api.redeem(CARD, AMOUNT, "ref-1")
@@ -115,7 +116,8 @@ def test_refund_quotes_the_redemption_id_and_sends_its_own_reference(api):
     ],
 )
 def test_void_by_reference(api, answer, expected):
-    responses.post(VOID_URL, json={"merchantTransactionId": "ref-1", "currency": CURRENCY, **answer})
+    responses.post(VOID_URL, json={"merchantTransactionId": "ref-1", "currency": CURRENCY,
+                                   **answer})
     assert api.void("ref-1") == expected
     assert sent(responses.calls[0]) == {"merchantTransactionId": "ref-1"}
 
@@ -202,7 +204,8 @@ def test_balance_is_retried_after_503(api, sleeps):
 
 @responses.activate
 def test_429_waits_for_retry_after_then_retries(api, sleeps):
-    responses.post(BALANCE_URL, status=429, json=error("rate_limited"), headers={"Retry-After": "1"})
+    responses.post(BALANCE_URL, status=429, json=error("rate_limited"),
+                   headers={"Retry-After": "1"})
     responses.post(BALANCE_URL, json={"balance": 700, "currency": CURRENCY})
     assert api.balance(CARD).amount == Money(700, CURRENCY)
     assert sleeps == [1.0]
@@ -210,7 +213,8 @@ def test_429_waits_for_retry_after_then_retries(api, sleeps):
 
 @responses.activate
 def test_429_with_a_long_retry_after_is_not_waited_for(api, sleeps):
-    responses.post(BALANCE_URL, status=429, json=error("rate_limited"), headers={"Retry-After": "60"})
+    responses.post(BALANCE_URL, status=429, json=error("rate_limited"),
+                   headers={"Retry-After": "60"})
     with pytest.raises(ProviderUnavailable, match="429"):
         api.balance(CARD)
     assert len(responses.calls) == 1 and sleeps == []

@@ -81,7 +81,8 @@ def test_partial_cancel(example_api, live):
 {%- if cookiecutter.supports_partial_cancel %}
     # This provider gives back part of a redemption.
     cancellation = plugin.giftcard_cancel(redemption_id=redemption.redemption_id,
-                                          amount=Money(200, CURRENCY), reference="c-1", context=live)
+                                          amount=Money(200, CURRENCY), reference="c-1",
+                                          context=live)
     assert cancellation.amount == Money(200, CURRENCY)
     assert example_api.state.balance_of(card.code) == 600
 {%- else %}

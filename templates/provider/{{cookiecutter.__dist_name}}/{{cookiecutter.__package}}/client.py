@@ -1,8 +1,9 @@
-"""{{ cookiecutter.provider_name }}'s gift card API over HTTP: the one module that knows its wire format.
+"""The {{ cookiecutter.provider_name }} gift card API over HTTP.
 
-Written for the example API that README.md describes ("The example API"). To connect the
-real API, change the calls below (paths, request bodies, what is read from answers) and
-DECLINES; keep the rules that make money safe:
+The one module that knows the API's wire format. It is written for the example API that
+README.md describes ("The example API"). To connect the real API, change the calls below
+(paths, request bodies, what is read from answers) and DECLINES; keep the rules that make
+money safe:
 
 - every call has the framework's (connect, read) timeouts;
 - only replay-safe calls are retried. A redeem never is: when its outcome is unknown the
@@ -134,7 +135,8 @@ class GiftCardApi:
         def result() -> VoidResult:
             if body["merchantTransactionId"] != reference or not isinstance(body["voided"], bool):
                 raise ValueError("not the void that was asked for")
-            return VoidResult(reference, body["voided"], _money(body, "amount") if body["voided"] else None)
+            amount = _money(body, "amount") if body["voided"] else None
+            return VoidResult(reference, body["voided"], amount)
 
         return _parse(result)
 
@@ -174,7 +176,8 @@ class GiftCardApi:
                 delay, reason = BACKOFF, type(exc).__name__
             else:
                 delay = _retry_delay(response)
-                if response.status_code not in RETRY_STATUSES or delay is None or attempt == attempts:
+                retry = response.status_code in RETRY_STATUSES and delay is not None
+                if not retry or attempt == attempts:
                     return answer(response)
                 reason = f"HTTP {response.status_code}"
             log.warning("%s: %s failed (%s); retrying in %.2fs", API_NAME, call.name, reason, delay)

@@ -30,7 +30,8 @@ from giftcard_connect import (
 
 from .client import GiftCardApi
 
-NAME = "{{ cookiecutter.provider_slug }}"  # the entry-point name: GIFTCARD_PROVIDER={{ cookiecutter.provider_slug }}
+# The entry-point name, which GIFTCARD_PROVIDER names.
+NAME = "{{ cookiecutter.provider_slug }}"
 DISPLAY_NAME = "{{ cookiecutter.provider_name }}"
 # Adapt: the currencies the provider's cards come in; the processor refuses to start
 # when GIFTCARD_CURRENCY is not one of them.
@@ -38,8 +39,8 @@ CURRENCIES = ("{{ cookiecutter.default_currency }}",)
 PIN = "{{ cookiecutter.pin }}"  # "none", "optional" or "required": the Enabler's PIN field
 SUPPORTS_PARTIAL_CANCEL = {{ cookiecutter.supports_partial_cancel }}
 SETTINGS = {
-    "BASE_URL": "the {{ cookiecutter.provider_name }} API's base URL, e.g. {{ cookiecutter.api_base_url }}",
-    "API_KEY": "the {{ cookiecutter.provider_name }} API key",
+    "BASE_URL": "the API's base URL, e.g. {{ cookiecutter.api_base_url }}",
+    "API_KEY": "the API key",
 }
 ENABLER_DIRECTORY = Path(__file__).resolve().parent / "enabler"
 

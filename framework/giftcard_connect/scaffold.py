@@ -63,7 +63,10 @@ def generate(answers: dict[str, str], *, output_dir: str | Path, no_input: bool)
     Returns the new project's directory. Raises ScaffoldError, having written nothing,
     when an answer is refused or the project's directory already exists.
     """
-    config = get_user_config()
+    try:
+        config = get_user_config()
+    except CookiecutterException as exc:  # e.g. COOKIECUTTER_CONFIG names a missing file
+        raise ScaffoldError(f"cookiecutter's configuration: {exc}") from None
     try:
         context = generate_context(
             context_file=str(TEMPLATE / "cookiecutter.json"),

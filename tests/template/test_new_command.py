@@ -95,6 +95,14 @@ def test_new_refuses_an_existing_project_directory(output):
     assert (existing / "notes.txt").read_text() == "mine"
 
 
+def test_new_reports_a_broken_cookiecutter_configuration(output, monkeypatch):
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(output / "missing.yaml"))
+    result = new("--no-input", "-o", str(output), "provider_name=Acme Gift")
+    assert result.exit_code == 1
+    assert "Error: cookiecutter's configuration:" in result.output
+    assert "missing.yaml" in result.output
+
+
 def test_the_questions_are_the_public_template_variables():
     assert questions() == [
         "provider_name", "provider_slug", "description", "author_name", "default_currency", "pin",

@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 
 from giftcard_connect.app import create_app
 from giftcard_connect.servers import BackgroundServer
+from giftcard_connect.testing.services import Checkout, processor_config
 
-from ..conftest import Checkout, processor_config
 from ..template.generate import generate
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def page_with_enabler(provider, emulator, merchant, browser):
     prefix = f"GIFTCARD_{provider['slug'].upper().replace('-', '_')}_"
     app = create_app(processor_config(
         emulator.url,
-        GIFTCARD_PROVIDER=provider["slug"],
+        provider["slug"],
         PLUGINS={provider["slug"]: provider["plugin"]},
         LOAD_ENTRYPOINTS=False,
         **{f"{prefix}BASE_URL": provider["url"], f"{prefix}API_KEY": provider["api_key"]},
@@ -80,8 +80,7 @@ def page_with_enabler(provider, emulator, merchant, browser):
     page.on("request", lambda request_: requests_.append(request_))
     with BackgroundServer(app, name="processor") as processor, \
             BackgroundServer(merchant_page, name="merchant") as shop:
-        session_id = Checkout(merchant).session(paymentInterface=provider["slug"],
-                                                processorUrl=processor.url)
+        session_id = Checkout(merchant, provider["slug"]).session(processorUrl=processor.url)
         page.goto(shop.url)
         page.evaluate(MOUNT, {"processorUrl": processor.url, "sessionId": session_id})
         yield page, requests_

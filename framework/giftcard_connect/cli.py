@@ -103,6 +103,28 @@ def reconcile(older_than, dry_run):
 
 
 @cli.command()
+@click.argument("answers", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option("--no-input", is_flag=True,
+              help="Ask nothing: the template's defaults plus the KEY=VALUE answers.")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=".",
+              show_default=True, help="Where to create the project's directory.")
+def new(answers, no_input, output_dir):
+    """Create a provider plugin project from the template.
+
+    KEY=VALUE answers the template's questions, e.g. provider_name="Acme Gift" pin=required;
+    the others are asked (or take their defaults with --no-input).
+    """
+    from .scaffold import ScaffoldError, generate, parse_answers
+
+    try:
+        project = generate(parse_answers(answers), output_dir=output_dir, no_input=no_input)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {project}")
+    click.echo(f"Next: cd {project} && pip install -e '.[test]' && pytest   (see its README.md)")
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8090, show_default=True)
 @click.option("--project-key", default="demo", show_default=True)

@@ -1,0 +1,1 @@
+"""Voucherify gift cards as a payment method in commercetools Checkout."""

@@ -70,7 +70,9 @@ def giftcard_processor(giftcard_emulator, giftcard_provider_under_test, giftcard
     overrides = {"GIFTCARD_CURRENCY": subject.currency, "GIFTCARD_PROVIDER_TIMEOUT": "5"}
     if subject.plugin is not None:
         overrides.update(PLUGINS={subject.name: subject.plugin}, LOAD_ENTRYPOINTS=False)
-    config = processor_config(giftcard_emulator.url, subject.name, **overrides, **subject.settings)
+    # The plugin's settings win over the suite's defaults (a timeout of its own, say).
+    settings = {**overrides, **subject.settings}
+    config = processor_config(giftcard_emulator.url, subject.name, **settings)
     try:
         app = create_app(config)
     except ConfigurationError as exc:

@@ -1,1 +1,2 @@
-"""Voucherify gift cards as a payment method in commercetools Checkout."""
+"""Voucherify gift cards as a payment method in commercetools Checkout (a giftcard-connect
+provider plugin)."""

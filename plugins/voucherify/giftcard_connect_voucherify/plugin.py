@@ -1,18 +1,14 @@
-"""The Voucherify provider plugin: giftcard-connect's hooks on top of client.py.
+"""The ``voucherify`` provider plugin: giftcard-connect's hooks on top of client.py.
 
-Settings, from the environment or ``.env`` (the processor hands them over in
-``context.config`` without the prefix):
-
-- ``GIFTCARD_VOUCHERIFY_BASE_URL``: the API's base URL (required)
-- ``GIFTCARD_VOUCHERIFY_API_KEY``: the API key (required; a secret)
-
-The hook contract is giftcard_connect/hookspecs.py (and docs/plugin-hooks.md).
+Settings (``GIFTCARD_VOUCHERIFY_*``, in ``context.config`` without the prefix) are read
+by settings.py; README.md lists them. The hook contract is giftcard_connect/hookspecs.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
+import threading
+import time
+from collections.abc import Callable, Mapping
 
 from giftcard_connect import (
     Balance,
@@ -28,60 +24,60 @@ from giftcard_connect import (
     hookimpl,
 )
 
-from .client import GiftCardApi
+from .client import VoucherifyApi
+from .settings import read_settings
 
-# The entry-point name, which GIFTCARD_PROVIDER names.
-NAME = "voucherify"
+NAME = "voucherify"  # the entry-point name, which GIFTCARD_PROVIDER names
 DISPLAY_NAME = "Voucherify"
-# Adapt: the currencies the provider's cards come in; the processor refuses to start
-# when GIFTCARD_CURRENCY is not one of them.
-CURRENCIES = ("EUR",)
-PIN = "none"  # "none", "optional" or "required": the Enabler's PIN field
-SUPPORTS_PARTIAL_CANCEL = False
-SETTINGS = {
-    "BASE_URL": "the API's base URL, e.g. https://api.voucherify.io",
-    "API_KEY": "the API key",
-}
-ENABLER_DIRECTORY = Path(__file__).resolve().parent / "enabler"
+HEALTH_CHECK_NAME = "Voucherify API"
 
 
-def _settings(config: Mapping[str, str]) -> tuple[str, str]:
-    """BASE_URL and API_KEY, or ConfigurationError naming every missing variable."""
-    missing = [name for name in SETTINGS if not config.get(name)]
-    if missing:
-        raise ConfigurationError(
-            "missing settings of the Voucherify provider: "
-            + "; ".join(f"GIFTCARD_VOUCHERIFY_{name} ({SETTINGS[name]})" for name in missing)
-        )
-    return config["BASE_URL"], config["API_KEY"]
+class HealthCache:
+    """The last health answer per project and credentials, kept ``ttl`` seconds, so that
+    status pages and monitors do not spend the plan's requests."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._answers: dict[tuple, tuple[float, HealthCheck]] = {}
+
+    def get(self, key: tuple, ttl: float, check: Callable[[], HealthCheck]) -> HealthCheck:
+        """The cached answer for ``key``, or ``check()``'s, asked by one caller at a time."""
+        with self._lock:
+            cached = self._answers.get(key)
+            if cached is not None and self._clock() < cached[0]:
+                return cached[1]
+            answer = check()
+            self._answers[key] = (self._clock() + ttl, answer)
+            return answer
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
 
 
-def _api(context: ProviderContext) -> GiftCardApi:
-    base_url, api_key = _settings(context.config)
-    return GiftCardApi(
-        base_url,
-        api_key,
-        http=context.http,
-        timeout=context.timeout,
-        correlation_id=context.correlation_id,
-    )
+HEALTH = HealthCache()
+
+
+def _api(context: ProviderContext) -> VoucherifyApi:
+    return VoucherifyApi(read_settings(context.config), http=context.http, timeout=context.timeout)
 
 
 @hookimpl
 def giftcard_provider_info(config: Mapping[str, str]) -> ProviderInfo:
-    _settings(config)
+    settings = read_settings(config)
     return ProviderInfo(
         name=NAME,
-        currencies=CURRENCIES,
-        pin=PIN,
-        supports_partial_cancel=SUPPORTS_PARTIAL_CANCEL,
+        currencies=settings.currencies,
+        pin="none",  # a Voucherify voucher has no PIN
+        supports_partial_cancel=False,  # a rollback always gives back the whole redemption
         display_name=DISPLAY_NAME,
     )
 
 
 @hookimpl
 def giftcard_balance(card: GiftCard, context: ProviderContext) -> Balance:
-    return _api(context).balance(card)
+    return _api(context).balance(card, context.currency)
 
 
 @hookimpl
@@ -95,25 +91,27 @@ def giftcard_redeem(
 def giftcard_cancel(
     redemption_id: str, amount: Money, reference: str, context: ProviderContext
 ) -> Cancellation:
-    return _api(context).refund(redemption_id, amount, reference)
+    return _api(context).cancel(redemption_id, amount, reference)
 
 
 @hookimpl
 def giftcard_void(reference: str, context: ProviderContext) -> VoidResult:
-    return _api(context).void(reference)
+    return _api(context).void(reference, context.currency)
 
 
 @hookimpl
 def giftcard_health(context: ProviderContext) -> HealthCheck:
-    """DOWN rather than an exception when unreachable or unconfigured: the status page renders."""
+    """One cheap authenticated call, cached; DOWN rather than an exception."""
     try:
-        up = _api(context).health()
-    except ConfigurationError:
-        up = False
-    return HealthCheck(name=f"{DISPLAY_NAME} API", status="UP" if up else "DOWN")
+        settings = read_settings(context.config)
+    except ConfigurationError as exc:
+        return HealthCheck(HEALTH_CHECK_NAME, "DOWN", {"reason": str(exc)})
 
+    def check() -> HealthCheck:
+        problem = _api(context).health()
+        if problem is None:
+            return HealthCheck(HEALTH_CHECK_NAME, "UP")
+        return HealthCheck(HEALTH_CHECK_NAME, "DOWN", {"reason": problem})
 
-@hookimpl
-def giftcard_enabler_directory() -> str:
-    """This provider's Enabler (enabler/enabler.js), served at /enabler/provider/."""
-    return str(ENABLER_DIRECTORY)
+    return HEALTH.get((settings.base_url, settings.app_id, settings.app_token), settings.health_ttl,
+                      check)

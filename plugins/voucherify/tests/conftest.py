@@ -1,5 +1,5 @@
-"""Fixtures: the example API fake on loopback, a provider context, and the provider under
-test that giftcard-connect's conformance suite (tests/test_conformance.py) runs against."""
+"""Fixtures: the Voucherify fake on loopback, provider contexts for calling the hooks
+directly, and the plugin as giftcard-connect's conformance suite sees it."""
 
 from __future__ import annotations
 
@@ -7,37 +7,65 @@ from dataclasses import dataclass
 
 import pytest
 import requests
-from example_api import API_KEY, CURRENCY, ExampleApi, create_app
 from giftcard_connect import ProviderContext
 from giftcard_connect.servers import BackgroundServer
 from giftcard_connect.testing import CardSample, ProviderUnderTest
+from giftcard_connect_voucherify import plugin
+from giftcard_connect_voucherify.fake import APP_ID, APP_TOKEN, Behaviour, VoucherifyFake
+from giftcard_connect_voucherify.fake import create_app as create_fake_app
+from voucherify_fixtures import BASE_URL, random_code
 
-from giftcard_connect_voucherify.plugin import NAME, PIN
-
-PREFIX = "GIFTCARD_VOUCHERIFY_"
-OTHER_CURRENCY = "USD" if CURRENCY != "USD" else "EUR"
+CONFIG = {"APP_ID": APP_ID, "APP_TOKEN": APP_TOKEN, "CURRENCIES": "EUR"}
 
 
 @dataclass
-class LiveApi:
+class LiveFake:
     """The fake's state and the URL it answers on."""
 
-    state: ExampleApi
+    state: VoucherifyFake
     url: str
+
+    def settings(self, **extra: str) -> dict[str, str]:
+        """The processor's GIFTCARD_VOUCHERIFY_* settings for this fake."""
+        settings = {"BASE_URL": self.url, **CONFIG, **extra}
+        return {f"GIFTCARD_VOUCHERIFY_{name}": value for name, value in settings.items()}
+
+
+@pytest.fixture(autouse=True)
+def fresh_health_cache():
+    """Each test sees health answers of its own."""
+    plugin.HEALTH.clear()
+    yield
+    plugin.HEALTH.clear()
 
 
 @pytest.fixture(scope="session")
-def example_api_server():
-    state = ExampleApi()
-    with BackgroundServer(create_app(state), name="example-api") as server:
-        yield LiveApi(state, server.url)
+def voucherify_server():
+    state = VoucherifyFake()
+    with BackgroundServer(create_fake_app(state), name="voucherify-fake") as server:
+        yield LiveFake(state, server.url)
 
 
 @pytest.fixture
-def example_api(example_api_server) -> LiveApi:
-    """The example API fake on a free loopback port, emptied for each test."""
-    example_api_server.state.reset()
-    return example_api_server
+def voucherify_behaviour() -> Behaviour:
+    """How the fake answers where Voucherify's behaviour is not documented; a test module
+    may override it (the conformance module runs every variant)."""
+    return Behaviour()
+
+
+@pytest.fixture
+def voucherify(voucherify_server, voucherify_behaviour) -> LiveFake:
+    """The fake on a free loopback port, emptied for each test."""
+    voucherify_server.state.reset(voucherify_behaviour)
+    return voucherify_server
+
+
+@pytest.fixture
+def waits(monkeypatch) -> list[float]:
+    """The plugin's waits before retries, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr("giftcard_connect_voucherify.transport.time.sleep", recorded.append)
+    return recorded
 
 
 @pytest.fixture
@@ -48,42 +76,36 @@ def http():
 
 @pytest.fixture
 def context(http) -> ProviderContext:
-    """A ProviderContext as the processor builds it, for calling the hooks directly."""
-    return ProviderContext(
-        config={
-            "BASE_URL": "https://api.voucherify.io",
-            "API_KEY": API_KEY,
-        },
-        http=http,
-        timeout=(1.5, 4.0),
-        currency=CURRENCY,
-        correlation_id="corr-1",
-    )
-
-
-def _sample(card) -> CardSample:
-    return CardSample(card.number, card.pin)
+    """A ProviderContext as the processor builds it, for `responses` tests."""
+    return ProviderContext(config={**CONFIG, "BASE_URL": BASE_URL}, http=http,
+                           timeout=(1.0, 2.0), currency="EUR")
 
 
 @pytest.fixture
-def giftcard_provider_under_test(example_api) -> ProviderUnderTest:
-    """This plugin, configured for the fake, with the cards the conformance suite uses.
+def live_context(http, voucherify) -> ProviderContext:
+    """A ProviderContext for the fake on loopback."""
+    return ProviderContext(config={**CONFIG, "BASE_URL": voucherify.url}, http=http,
+                           timeout=(1.0, 2.0), currency="EUR")
 
-    Adapt: to run the suite against your sandbox instead, issue and read cards there.
-    """
-    api = example_api.state
-    unknown_pin = "0000" if PIN == "required" else None
+
+@pytest.fixture
+def giftcard_provider_under_test(voucherify) -> ProviderUnderTest:
+    """The installed ``voucherify`` entry point against the fake, with cards issued there."""
+    fake = voucherify.state
+
+    def issue(cents: int, **fields) -> CardSample:
+        return CardSample(fake.issue(cents, code=random_code(), **fields).code)
+
     return ProviderUnderTest(
-        name=NAME,
-        currency=CURRENCY,
-        settings={f"{PREFIX}BASE_URL": example_api.url, f"{PREFIX}API_KEY": API_KEY},
-        new_card=lambda cents: _sample(api.issue_card(cents)),
-        balance_at_provider=lambda card: api.balance_of(card.code),
+        name="voucherify",
+        currency="EUR",
+        settings=voucherify.settings(),
+        new_card=issue,
+        balance_at_provider=lambda card: fake.balance_of(card.code),
         declined_cards={
-            "NotFound": CardSample("0000000000000000", unknown_pin),
-            "Expired": _sample(api.issue_card(1000, expired=True)),
-            "ZeroBalance": _sample(api.issue_card(0)),
-            "Invalid": _sample(api.issue_card(1000, blocked=True)),
-            "CurrencyNotMatch": _sample(api.issue_card(1000, OTHER_CURRENCY)),
+            "NotFound": CardSample(random_code("VF-UNKNOWN")),
+            "Expired": issue(5000, expired=True),
+            "ZeroBalance": issue(0),
+            "Invalid": issue(5000, active=False),
         },
     )

@@ -1,0 +1,82 @@
+"""``giftcard-connect demo --provider voucherify`` against the fake, and the fake's own
+command, as README.md ("Try it without an account") says to run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import requests
+import voucherify_fixtures as fx
+from giftcard_connect_voucherify.fake import APP_ID, APP_TOKEN
+
+
+def clean_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("GIFTCARD_", "CTP_"))}
+
+
+def wait_for(path, process, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(process.communicate(timeout=10)[0])
+        time.sleep(0.1)
+
+
+def test_the_demo_pays_with_a_voucherify_card(tmp_path, voucherify):
+    code = fx.random_code("VF-DEMO")
+    voucherify.state.issue(3000, code=code)
+    (tmp_path / ".env").write_text(
+        "".join(f"{name}={value}\n" for name, value in voucherify.settings().items()))
+    info_file = tmp_path / "demo.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "giftcard_connect.cli", "demo", "--provider", "voucherify",
+         "--info-file", str(info_file)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+        env=clean_environment(),
+    )
+    try:
+        wait_for(info_file, process)
+        info = json.loads(info_file.read_text())
+        assert info["provider"] == "voucherify"
+        session = {"X-Session-Id": info["walkthrough"]["sessionId"]}
+        processor = info["processorUrl"]
+        config = requests.get(f"{processor}/operations/config", headers=session, timeout=5)
+        assert (config.json()["provider"], config.json()["pin"]) == ("voucherify", "none")
+        balance = requests.post(f"{processor}/balance", headers=session, timeout=10,
+                                json={"code": code})
+        assert balance.json()["amount"] == {"centAmount": 3000, "currencyCode": "EUR"}
+        redeem = requests.post(f"{processor}/redeem", headers=session, timeout=10, json={
+            "code": code, "redeemAmount": {"centAmount": 1000, "currencyCode": "EUR"}})
+        assert redeem.json()["result"] == "Success", redeem.text
+        assert voucherify.state.balance_of(code) == 2000
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0]
+    assert code not in output and APP_TOKEN in (tmp_path / ".env").read_text()
+
+
+def test_the_fake_command_prints_its_settings_and_cards():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "giftcard_connect_voucherify.fake", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_environment(),
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(8)]
+        settings = dict(line.strip().split("=", 1) for line in lines if "=" in line)
+        url = settings["GIFTCARD_VOUCHERIFY_BASE_URL"]
+        assert settings["GIFTCARD_VOUCHERIFY_APP_ID"] == APP_ID
+        assert settings["GIFTCARD_VOUCHERIFY_APP_TOKEN"] == APP_TOKEN
+        assert settings["GIFTCARD_VOUCHERIFY_CURRENCIES"] == "EUR"
+        voucher = requests.get(f"{url}/v1/vouchers/VF-DEMO-5000", timeout=5,
+                               headers={"X-App-Id": APP_ID, "X-App-Token": APP_TOKEN})
+        assert voucher.json()["gift"]["balance"] == 5000
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=15)[0]
+    assert process.returncode == 0 and "Voucherify fake stopped" in output

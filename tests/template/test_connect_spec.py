@@ -43,6 +43,14 @@ def test_every_generated_connect_yaml_passes_the_connect_parser(tmp_path):
     assert result.stdout.splitlines() == [f"valid: {manifest}" for manifest in manifests]
 
 
+def test_the_prebuilt_plugins_connect_yaml_passes_the_connect_parser():
+    plugins = Path(__file__).resolve().parents[2] / "plugins"
+    manifests = sorted(plugins.glob("*/connect.yaml"))
+    assert plugins / "voucherify" / "connect.yaml" in manifests
+    result = validate(*manifests)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     "change, reason",
     [

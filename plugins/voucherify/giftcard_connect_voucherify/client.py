@@ -2,12 +2,13 @@
 settings and the processor's session and timeouts.
 
 Calls per operation (the plan counts every one): balance 1; redeem 2 (the order lookup
-and the redemption); refund 2 (the redemption, its rollback); void 1 when nothing was
-redeemed, else 2 per redemption; health 1 per cache period.
+and the redemption); refund 2 (the redemption, its rollback); void 1 (the order), and 2
+more per redemption to roll back; health 1 per cache period.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import requests
@@ -39,9 +40,11 @@ class VoucherifyApi:
         http: requests.Session,
         timeout: tuple[float, float],
         sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.settings = settings
-        self._transport = Transport(settings, http=http, timeout=timeout, sleep=sleep)
+        self._transport = Transport(settings, http=http, timeout=timeout, sleep=sleep,
+                                    clock=clock)
 
     def __repr__(self) -> str:
         return f"VoucherifyApi({self.settings.base_url!r}, app_id={self.settings.app_id!r})"

@@ -97,11 +97,10 @@ def roll_back(transport: Transport, state: RedemptionState, reference: str) -> R
             key = refusal.key
             if key == "already_rolled_back":
                 return _rolled_back_before(transport, state)
-            if key == MULTIPLE_REQUESTS and busy + 1 < BUSY_ATTEMPTS:
+            if key == MULTIPLE_REQUESTS and busy + 1 < BUSY_ATTEMPTS and transport.pause(delay):
                 busy += 1
-                log.info("%s: a rollback of redemption %s is running; asking again in %.2fs",
+                log.info("%s: a rollback of redemption %s was running; asked again after %.2fs",
                          API_NAME, state.id, delay)
-                transport.pause(delay)
                 delay *= 2
                 continue
             if key in STACKED_KEYS and not switched:

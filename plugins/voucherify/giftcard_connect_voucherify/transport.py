@@ -31,6 +31,7 @@ CHANNEL = "giftcard-connect-voucherify"
 ATTEMPTS = 2  # of a replay-safe call: the first one and one retry
 BACKOFF = 0.25  # seconds before a retry when the answer names no time
 MAX_RETRY_AFTER = 2.0  # a longer wait is not taken: a shopper is waiting
+MIN_CALL_TIME = 1.0  # seconds a request needs at least, or it is not started
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
@@ -67,9 +68,12 @@ def segment(value: str) -> str:
 
 
 class Transport:
-    """Calls with the processor's pooled session and ``(connect, read)`` timeouts.
+    """Calls with the processor's pooled session, within the processor's provider timeout.
 
-    ``sleep`` (``time.sleep`` by default) is an argument so that tests need not wait.
+    One transport serves one hook call, and that call ends within ``connect + read``
+    seconds however many requests it makes: each request gets what is left of that time
+    (the processor's money flow counts on a hook taking no longer), and none is started
+    with less than MIN_CALL_TIME left. ``sleep`` and ``clock`` are arguments for tests.
     """
 
     def __init__(
@@ -79,12 +83,15 @@ class Transport:
         http: requests.Session,
         timeout: tuple[float, float],
         sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         install_log_filter()
         self._settings = settings
         self._http = http
-        self._timeout = timeout
+        self._connect, self._read = timeout
         self._sleep = sleep or time.sleep
+        self._clock = clock
+        self._deadline = clock() + self._connect + self._read
         self._headers = {
             "X-App-Id": settings.app_id,
             "X-App-Token": settings.app_token,
@@ -95,9 +102,15 @@ class Transport:
     def __repr__(self) -> str:
         return f"Transport({self._settings.base_url!r})"
 
-    def pause(self, seconds: float) -> None:
-        """Wait before asking again (a rollback while another one runs)."""
+    def time_left(self) -> float:
+        return self._deadline - self._clock()
+
+    def pause(self, seconds: float) -> bool:
+        """Wait before asking again, if that leaves time to ask; False when it would not."""
+        if self.time_left() - seconds < min(MIN_CALL_TIME, self._read):
+            return False
         self._sleep(seconds)
+        return True
 
     def send(
         self,
@@ -110,17 +123,20 @@ class Transport:
         """The JSON object of a 2xx answer. Raises Refused for a refusal, Ambiguous when the
         request may have been carried out, ProviderUnavailable when it was not."""
         url = self._settings.base_url + path
-        attempts = ATTEMPTS if call.replay_safe else 1
-        for attempt in range(1, attempts + 1):
-            failure = None
+        attempt = 1
+        while True:
+            left = self.time_left()
+            if left < min(MIN_CALL_TIME, self._read):
+                raise ProviderUnavailable(
+                    f"{API_NAME}: no time left for {call.name} (the provider timeout)")
             try:
                 response = self._http.request(
                     call.method, url, json=body, params=params, headers=self._headers,
-                    timeout=self._timeout,
+                    timeout=(min(self._connect, left), min(self._read, left)),
                 )
             except requests.ConnectTimeout:
                 failure = ProviderUnavailable(f"{API_NAME}: {call.name} could not connect")
-                delay = BACKOFF
+                delay: float | None = BACKOFF
             except requests.RequestException as exc:  # not chained: its text holds the URL
                 failure = Ambiguous(f"{API_NAME}: {call.name} got no answer ({type(exc).__name__})")
                 delay = BACKOFF
@@ -129,12 +145,12 @@ class Transport:
                 if response.status_code not in RETRY_STATUSES or delay is None:
                     return answer(call.name, response)
                 failure = _failure(call.name, response)
-            if attempt == attempts or delay is None:
+            retry = call.replay_safe and attempt < ATTEMPTS and delay is not None
+            if not (retry and self.pause(delay)):
                 raise failure
-            log.warning("%s: %s failed (%s); retrying in %.2fs", API_NAME, call.name,
+            log.warning("%s: %s failed (%s); asked again after %.2fs", API_NAME, call.name,
                         failure.message, delay)
-            self._sleep(delay)
-        raise AssertionError("unreachable")  # the loop returns or raises
+            attempt += 1
 
 
 def answer(call: str, response: requests.Response) -> dict[str, Any]:

@@ -1,19 +1,26 @@
 """The transport: no URL in any log line or exception (the code is in the balance path),
-Retry-After and X-Rate-Limit-Retry read as Voucherify sends them."""
+Retry-After and X-Rate-Limit-Retry read as Voucherify sends them, every hook call within
+the provider timeout."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from email.utils import formatdate
 
 import pytest
 import requests
+import responses
 import voucherify_fixtures as fx
-from giftcard_connect import GiftCard, ProviderContext, ProviderUnavailable
+from giftcard_connect import GiftCard, Money, ProviderContext, ProviderUnavailable
 from giftcard_connect_voucherify import plugin
+from giftcard_connect_voucherify.client import VoucherifyApi
+from giftcard_connect_voucherify.settings import read_settings
 from giftcard_connect_voucherify.transport import (
     BACKOFF,
+    Call,
+    Transport,
     VoucherPathFilter,
     retry_delay,
     segment,
@@ -119,3 +126,73 @@ def response(status: int, headers: dict[str, str]) -> requests.Response:
 )
 def test_retry_delay(status, headers, expected):
     assert retry_delay(response(status, headers), now=lambda: 1000.0) == expected
+
+
+class Clock:
+    """A clock that the stubs move on."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def transport(http, clock, timeout=(1.0, 4.0), sleep=None) -> Transport:
+    settings = read_settings({"APP_ID": "a", "APP_TOKEN": "b", "CURRENCIES": "EUR"})
+    return Transport(settings, http=http, timeout=timeout, clock=clock,
+                     sleep=sleep or (lambda seconds: setattr(clock, "now", clock.now + seconds)))
+
+
+@responses.activate
+def test_each_request_gets_what_is_left_of_the_provider_timeout(http):
+    clock = Clock()
+
+    def slow(request):
+        clock.now += 3.0
+        return 200, {}, "{}"
+
+    responses.add_callback("GET", f"{fx.BASE_URL}/v1/a", callback=slow)
+    responses.get(f"{fx.BASE_URL}/v1/b", json={})
+    calls = transport(http, clock)
+    calls.send(Call("a", "GET", True), "/v1/a")
+    calls.send(Call("b", "GET", True), "/v1/b")
+    assert [call.request.req_kwargs["timeout"] for call in responses.calls] == [
+        (1.0, 4.0), (1.0, 2.0)]
+
+
+@responses.activate
+def test_no_request_starts_without_time_for_it(http):
+    clock = Clock()
+    calls = transport(http, clock)
+    clock.now += 4.2  # 0.8 s left of 5
+    with pytest.raises(ProviderUnavailable) as caught:
+        calls.send(Call("redeem", "POST", False), "/v1/redemptions", body={})
+    assert "no time left for redeem" in caught.value.message
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_retry_that_would_outlast_the_timeout_is_not_waited_for(http):
+    clock, waits = Clock(), []
+    responses.get(f"{fx.BASE_URL}/v1/a", status=429, headers={"Retry-After": "2"})
+    calls = transport(http, clock, timeout=(0.5, 2.0), sleep=waits.append)
+    with pytest.raises(ProviderUnavailable):
+        calls.send(Call("a", "GET", True), "/v1/a")
+    assert waits == [] and len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_redeem_whose_lookup_used_the_time_is_not_sent(http):
+    clock = Clock()
+
+    def slow_lookup(request):
+        clock.now += 4.5
+        return 404, {}, json.dumps(fx.not_found("order"))
+
+    responses.add_callback("GET", f"{fx.BASE_URL}/v1/orders/{fx.REFERENCE}", callback=slow_lookup)
+    api = VoucherifyApi(read_settings({"APP_ID": "a", "APP_TOKEN": "b", "CURRENCIES": "EUR"}),
+                        http=http, timeout=(1.0, 4.0), clock=clock)
+    with pytest.raises(ProviderUnavailable):
+        api.redeem(GiftCard(fx.CODE), Money(100, "EUR"), fx.REFERENCE)
+    assert [call.request.method for call in responses.calls] == ["GET"]

@@ -2,8 +2,9 @@
 settings and the processor's session and timeouts.
 
 Calls per operation (the plan counts every one): balance 1; redeem 2 (the order lookup
-and the redemption); refund 2 (the redemption, its rollback); void 1 (the order), and 2
-more per redemption to roll back; health 1 per cache period.
+and the redemption); refund 2 (the redemption, its rollback); void 2 when nothing was
+redeemed (the order, looked for twice), else 1 and 2 per redemption to roll back; health 1
+per cache period.
 """
 
 from __future__ import annotations

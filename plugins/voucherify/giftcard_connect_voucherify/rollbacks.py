@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 ROLLBACK = Call("rollback", "POST", replay_safe=True)  # a repeat is already_rolled_back
 BUSY_ATTEMPTS = 4  # of a rollback answered multiple_requests
 BUSY_BACKOFF = 0.2  # seconds, doubled after each busy answer
+NOT_FOUND_RECHECK = 1.0  # seconds between two looks before a void says nothing was redeemed
 STACKED_KEYS = ("invalid_redemption_parent", "invalid_redemption")  # "use the parent's"
 KEY = re.compile(r"[a-z0-9_]{1,64}")
 
@@ -66,11 +67,18 @@ def cancel(transport: Transport, redemption_id: str, amount: Money, reference: s
 def void(transport: Transport, reference: str, currency: str) -> VoidResult:
     """Roll back every redemption made with ``reference`` that is not rolled back yet.
 
-    No order with that source id (404) means nothing was redeemed: ``voided=False``. The
-    amount is all the reference's redemptions gave back, earlier voids included, so that
-    asking again after a lost answer reports the same.
+    No order with that source id (404), twice, NOT_FOUND_RECHECK seconds apart, means
+    nothing was redeemed: ``voided=False``. (How soon Voucherify shows an order after the
+    redemption that made it is not documented; a void usually follows a lost answer at
+    once.) The amount is all the reference's redemptions gave back, earlier voids included,
+    so that asking again after a lost answer reports the same.
     """
     states = redemptions_of(transport, reference)
+    if states is None:
+        if not transport.pause(NOT_FOUND_RECHECK):
+            raise ProviderUnavailable(
+                f"{API_NAME}: no time left to confirm that {reference} redeemed nothing")
+        states = redemptions_of(transport, reference)
     if states is None:
         return VoidResult(reference, voided=False)
     given_back, voided = 0, False

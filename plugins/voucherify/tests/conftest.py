@@ -10,7 +10,7 @@ import requests
 from giftcard_connect import ProviderContext
 from giftcard_connect.servers import BackgroundServer
 from giftcard_connect.testing import CardSample, ProviderUnderTest
-from giftcard_connect_voucherify import plugin
+from giftcard_connect_voucherify import plugin, rollbacks
 from giftcard_connect_voucherify.fake import APP_ID, APP_TOKEN, Behaviour, VoucherifyFake
 from giftcard_connect_voucherify.fake import create_app as create_fake_app
 from voucherify_fixtures import BASE_URL, random_code
@@ -29,6 +29,14 @@ class LiveFake:
         """The processor's GIFTCARD_VOUCHERIFY_* settings for this fake."""
         settings = {"BASE_URL": self.url, **CONFIG, **extra}
         return {f"GIFTCARD_VOUCHERIFY_{name}": value for name, value in settings.items()}
+
+
+@pytest.fixture(autouse=True)
+def quick_void_recheck(monkeypatch):
+    """A void looks for a missing order twice, a second apart; tests need not wait that
+    long (test_voucherify_reversals checks the second)."""
+    assert rollbacks.NOT_FOUND_RECHECK == 1.0
+    monkeypatch.setattr(rollbacks, "NOT_FOUND_RECHECK", 0.05)
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,9 @@ from giftcard_connect import (
     ProviderUnavailable,
     VoidResult,
 )
-from giftcard_connect_voucherify import plugin
+from giftcard_connect_voucherify import plugin, rollbacks
+from giftcard_connect_voucherify.client import VoucherifyApi
+from giftcard_connect_voucherify.settings import read_settings
 
 AMOUNT = Money(2500, "EUR")
 REDEMPTION_URL = f"{fx.BASE_URL}/v1/redemptions/{fx.REDEMPTION_ID}"
@@ -23,6 +25,7 @@ ROLLBACK_URL = f"{REDEMPTION_URL}/rollback"
 ORDER_URL = f"{fx.BASE_URL}/v1/orders/{fx.REFERENCE}"
 PARENT_URL = f"{fx.BASE_URL}/v1/redemptions/r_parent"
 REFUND_REFERENCE = "refund-0123456789abcdef"
+PRODUCTION_RECHECK = 1.0  # README: "twice, a second apart"
 
 
 def cancel(context, amount=AMOUNT):
@@ -185,9 +188,35 @@ def test_another_rollback_refusal_is_refused_with_its_key(context):
 
 
 @responses.activate
-def test_void_of_a_reference_voucherify_never_saw(context):
+def test_void_of_a_reference_voucherify_never_saw(context, waits, monkeypatch):
+    monkeypatch.setattr(rollbacks, "NOT_FOUND_RECHECK", PRODUCTION_RECHECK)
     responses.get(ORDER_URL, status=404, json=fx.not_found("order"))
     assert void(context) == VoidResult(fx.REFERENCE, voided=False)
+    assert len(responses.calls) == 2 and waits == [1.0]
+
+
+@responses.activate
+def test_void_finds_an_order_that_shows_up_on_the_second_look(context, waits):
+    responses.get(ORDER_URL, status=404, json=fx.not_found("order"))
+    responses.get(ORDER_URL, json=fx.order({fx.REDEMPTION_ID: {"related_object_type": "voucher"}}))
+    responses.get(REDEMPTION_URL, json=fx.redemption(2500))
+    responses.post(ROLLBACK_URL, json=fx.rolled_back(2500))
+    assert void(context) == VoidResult(fx.REFERENCE, True, AMOUNT)
+
+
+@responses.activate
+def test_void_without_time_for_the_second_look_is_unknown(http):
+    clock = [1000.0]
+
+    def slow(request):
+        clock[0] += 2.5
+        return 404, {}, json.dumps(fx.not_found("order"))
+
+    responses.add_callback("GET", ORDER_URL, callback=slow)
+    api = VoucherifyApi(read_settings({"APP_ID": "a", "APP_TOKEN": "b", "CURRENCIES": "EUR"}),
+                        http=http, timeout=(0.5, 2.0), clock=lambda: clock[0])
+    with pytest.raises(ProviderUnavailable):
+        api.void(fx.REFERENCE, "EUR")
     assert len(responses.calls) == 1
 
 

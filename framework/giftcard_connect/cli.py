@@ -133,11 +133,9 @@ def new(answers, no_input, output_dir):
 @click.option("--fault", "faults", multiple=True, metavar="JSON",
               help='Inject a fault, e.g. \'{"route": "*", "status": 503, "probability": 0.1}\'.')
 def emulator(host, port, project_key, client_id, client_secret, faults):
-    """Run the local commercetools emulator alone."""
-    from werkzeug.serving import make_server
-
+    """Run the local commercetools emulator alone (HTTP/1.1 with keep-alive)."""
     from .emulator import create_app as create_emulator_app
-    from .servers import request_handler
+    from .servers import KeepAliveServer
 
     secret = client_secret or secrets.token_urlsafe(24)
     try:
@@ -151,17 +149,10 @@ def emulator(host, port, project_key, client_id, client_secret, faults):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fault") from None
     configure_logging("text")
-    server = make_server(host, port, app, threaded=True,
-                         request_handler=request_handler("emulator", log_requests=True))
-    url = f"http://{host}:{server.server_port}"
-    click.echo(f"commercetools emulator on {url}, project {project_key}")
+    server = KeepAliveServer(app, host, port, name="emulator")
+    click.echo(f"commercetools emulator on {server.url}, project {project_key}")
     click.echo(f"client id {client_id}, client secret {secret} (scope manage_project:{project_key})")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    server.serve_forever()
 
 
 @cli.command()

@@ -1,11 +1,14 @@
-"""Serve WSGI apps on loopback in background threads: for the demo and integration tests."""
+"""Serve WSGI apps on loopback: in background threads for the demo and integration tests,
+and in the foreground, with keep-alive, for the emulator and mock provider commands."""
 
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 
+from waitress.server import create_server
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 access_log = logging.getLogger("giftcard_connect.access")
@@ -80,3 +83,58 @@ class BackgroundServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+class KeepAliveServer:
+    """``app`` served in the foreground on ``host:port`` with HTTP/1.1 keep-alive.
+
+    werkzeug's server closes the connection after every answer, so each call to it costs
+    a new TCP connection, which commercetools and real providers never force; a benchmark
+    against it measures connection set-up. waitress keeps connections alive and runs
+    requests on a pool of threads. ``log_requests`` logs one line per request, in the
+    format of ``request_handler``.
+    """
+
+    THREADS = 64  # more than the concurrent calls of a benchmark: none waits for a thread
+
+    def __init__(self, app, host: str, port: int, *, name: str, log_requests: bool = True):
+        listening = socket.create_server((host, port))
+        self.port = listening.getsockname()[1]
+        self.url = f"http://{host}:{self.port}"
+        self._server = create_server(
+            _logged(app, name) if log_requests else app,
+            sockets=[listening],
+            threads=self.THREADS,
+            connection_limit=1000,
+            asyncore_use_poll=True,  # select() fails on descriptors past 1024
+            ident=None,
+        )
+
+    def serve_forever(self) -> None:
+        """Serve until interrupted (Ctrl-C or SIGTERM's default)."""
+        try:
+            self._server.run()
+        finally:
+            self._server.task_dispatcher.shutdown()
+
+
+def _logged(app, name: str):
+    """``app`` logging each request as ``request_handler`` does: name, method, path (never
+    the query string), status and duration."""
+
+    def logged(environ, start_response):
+        started = time.monotonic()
+        status = []
+
+        def remember(status_line, headers, exc_info=None):
+            status.append(status_line.split(" ", 1)[0])
+            return start_response(status_line, headers, exc_info)
+
+        try:
+            return app(environ, remember)
+        finally:
+            elapsed = (time.monotonic() - started) * 1000
+            access_log.info("%-14s %s %s %s (%.0f ms)", name, environ.get("REQUEST_METHOD", "-"),
+                            environ.get("PATH_INFO", ""), status[0] if status else "-", elapsed)
+
+    return logged

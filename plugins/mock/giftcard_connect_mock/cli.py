@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import click
-from werkzeug.serving import run_simple
+from giftcard_connect.logs import configure_logging
+from giftcard_connect.servers import KeepAliveServer
 
 from .service import create_app
 
@@ -36,8 +37,9 @@ from .service import create_app
 def main(
     host: str, port: int, api_key: str | None, latency: float, error_rate: float, seed: int | None
 ) -> None:
-    """Run the mock gift card provider (threaded werkzeug server)."""
+    """Run the mock gift card provider (HTTP/1.1 with keep-alive, threaded)."""
     app = create_app(
         {"API_KEY": api_key, "LATENCY": latency, "ERROR_RATE": error_rate, "SEED": seed}
     )
-    run_simple(host, port, app, threaded=True)
+    configure_logging("text")
+    KeepAliveServer(app, host, port, name="mock-provider").serve_forever()

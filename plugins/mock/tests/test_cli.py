@@ -8,11 +8,19 @@ from giftcard_connect_mock import cli
 @pytest.fixture
 def started(monkeypatch):
     calls = []
-    monkeypatch.setattr(cli, "run_simple", lambda *args, **kwargs: calls.append((args, kwargs)))
+
+    class Recorded:
+        def __init__(self, *args, **kwargs):
+            calls.append((args, kwargs))
+
+        def serve_forever(self):
+            pass
+
+    monkeypatch.setattr(cli, "KeepAliveServer", Recorded)
     return calls
 
 
-def test_cli_starts_a_threaded_server_with_the_options(started):
+def test_cli_starts_the_server_with_the_options(started):
     result = CliRunner().invoke(
         cli.main,
         [
@@ -29,8 +37,8 @@ def test_cli_starts_a_threaded_server_with_the_options(started):
         ],
     )
     assert result.exit_code == 0, result.output
-    (host, port, app), kwargs = started[0]
-    assert (host, port, kwargs) == ("0.0.0.0", 9000, {"threaded": True})
+    (app, host, port), kwargs = started[0]
+    assert (host, port, kwargs) == ("0.0.0.0", 9000, {"name": "mock-provider"})
     assert app.config["API_KEY"] == "k"
     faults = app.extensions["mock_faults"].to_dict()
     assert (faults["latency"], faults["error_rate"]) == (0.5, 0.25)
@@ -39,7 +47,7 @@ def test_cli_starts_a_threaded_server_with_the_options(started):
 def test_cli_defaults_to_loopback_8081_without_key(started, monkeypatch):
     monkeypatch.delenv("GIFTCARD_MOCK_API_KEY", raising=False)
     assert CliRunner().invoke(cli.main, []).exit_code == 0
-    (host, port, app), _ = started[0]
+    (app, host, port), _ = started[0]
     assert (host, port, app.config["API_KEY"]) == ("127.0.0.1", 8081, None)
 
 

@@ -9,7 +9,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping
 
-import requests
 from flask import Flask, g, has_request_context, request
 
 from .api import register_blueprints
@@ -20,6 +19,7 @@ from .auth.oauth2 import TokenIntrospector
 from .auth.session import SessionVerifier
 from .commercetools import CommercetoolsClient
 from .config import Settings
+from .connections import pooled_session
 from .errors import ConfigurationError
 from .models import ProviderContext
 from .plugins import get_plugin_manager
@@ -55,7 +55,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         config.get("PLUGINS"),
         load_entrypoints=config.get("LOAD_ENTRYPOINTS", True),
     )
-    provider_http = requests.Session()
+    # One pooled session each: a plugin changing its session's headers or auth must
+    # never reach the commercetools calls.
+    provider_http = pooled_session()
 
     def provider_context() -> ProviderContext:
         return ProviderContext(
@@ -80,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api_url=settings.api_url,
         session_url=settings.session_url,
         timeout=(settings.ctp_connect_timeout, settings.ctp_read_timeout),
+        http=pooled_session(),
         correlation_id=_correlation_id,
     )
     app.extensions["giftcard_connect"] = Runtime(

@@ -17,6 +17,7 @@ from typing import Any
 import requests
 from requests.auth import HTTPBasicAuth
 
+from ..connections import pooled_session
 from .auth import ClientCredentialsToken
 from .errors import CommercetoolsError
 from .transport import Transport, join_url, parse_json
@@ -52,7 +53,7 @@ class CommercetoolsClient:
         self.project_key = project_key
         self._owns_http = http is None
         self._transport = Transport(
-            http=http if http is not None else requests.Session(),
+            http=http if http is not None else pooled_session(),
             timeout=timeout,
             retries=retries,
             backoff_factor=backoff_factor,

@@ -43,17 +43,17 @@ def calls_to(rsps, method, url):
 
 
 class RecordingHttp:
-    """A stand-in for requests.Session that records every request's keyword arguments."""
+    """A stand-in for requests.Session that records every prepared request it is sent."""
 
     def __init__(self):
         self.requests = []
 
-    def request(self, method, url, **kwargs):
-        self.requests.append((method, url, kwargs))
+    def send(self, request, **kwargs):
+        self.requests.append((request.method, request.url, kwargs))
         response = requests.Response()
         response.status_code = 200
         response.headers = CaseInsensitiveDict()
         token = {"access_token": "tok", "expires_in": 172800}
-        response._content = json.dumps(token if "oauth" in url else payment()).encode()
-        response.request = requests.Request(method, url).prepare()
+        response._content = json.dumps(token if "oauth" in request.url else payment()).encode()
+        response.request = request
         return response

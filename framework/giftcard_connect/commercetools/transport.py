@@ -4,6 +4,11 @@ Retries are an explicit loop rather than urllib3's ``Retry`` because the ``respo
 test library replays only *status* retries through an adapter's ``max_retries``, not
 connection errors or read timeouts, so the loop is the only design whose timeout
 retries can be tested. The caller decides per call whether a replay is safe (``retry``).
+
+Requests are prepared here and sent with ``Session.send``: ``Session.request`` merges
+session headers, cookies, auth and hooks into every call, which cost a fifth of a call's
+CPU for settings this client never uses. The session supplies the connection pool,
+``verify`` and proxies; the headers are the Transport's own.
 """
 
 from __future__ import annotations
@@ -31,6 +36,11 @@ _TRANSIENT_EXCEPTIONS = (
 MAX_BACKOFF = 10.0  # seconds; caps the exponential delay
 MAX_RETRY_AFTER = 10.0  # a longer Retry-After is not waited for: the call fails instead
 USER_AGENT = "giftcard-connect (python-requests)"
+BASE_HEADERS = {
+    **requests.utils.default_headers(),
+    "Accept": "application/json",
+    "User-Agent": USER_AGENT,
+}
 
 
 class Transport:
@@ -71,18 +81,20 @@ class Transport:
         ``response.replayed`` tells whether earlier attempts went unanswered: for a POST,
         one of them may have been applied.
         """
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})}
+        headers = {**BASE_HEADERS, **(headers or {})}
         correlation_id = self._correlation_id() if self._correlation_id else None
         if correlation_id:
             headers[CORRELATION_HEADER] = correlation_id
         path = urlsplit(url).path
+        try:
+            request = requests.Request(method, url, headers=headers, **kwargs).prepare()
+        except requests.exceptions.RequestException as exc:  # a bug, not the network
+            raise _no_answer(method, path, exc, 0, correlation_id) from exc
         allowed = self.retries if retry else 0
         attempt = 0
         while True:
             try:
-                response = self.http.request(
-                    method, url, headers=headers, timeout=self.timeout, **kwargs
-                )
+                response = self.http.send(request, timeout=self.timeout)
             except _TRANSIENT_EXCEPTIONS as exc:
                 if attempt >= allowed:
                     raise _no_answer(method, path, exc, attempt, correlation_id) from exc

@@ -73,6 +73,43 @@ def test_serve_runs_gunicorn(tmp_path, emulator, mock_provider):
         process.stderr.close()
 
 
+def test_serve_logs_one_json_access_line_per_request(tmp_path, emulator, mock_provider):
+    port = free_port()
+    env = {
+        **os.environ,
+        **{k: v for k, v in processor_config(emulator.url).items() if isinstance(v, str)},
+        "GIFTCARD_MOCK_URL": mock_provider.url,
+    }
+    log_path = tmp_path / "stderr.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "giftcard_connect.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", "1"],
+            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.2)
+        response = requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5,
+                                headers={"X-Correlation-ID": "corr-cli-1"})
+        assert response.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(15)
+    lines = [line for line in log_path.read_text().splitlines() if "/openapi.json" in line]
+    assert len(lines) == 1, lines  # ours only: gunicorn's access log is off
+    entry = json.loads(lines[0])
+    assert entry["logger"] == "giftcard_connect.requests"
+    assert (entry["method"], entry["route"], entry["status"]) == ("GET", "/openapi.json", 200)
+    assert entry["correlation_id"] == "corr-cli-1"
+
+
 def test_emulator_rejects_bad_fault():
     result = CliRunner().invoke(cli, ["emulator", "--fault", '{"route": "*", "status": "x"}'])
     assert result.exit_code == 2

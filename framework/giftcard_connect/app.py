@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from flask import Flask, g, has_request_context, request
 
+from .access import init_access_log
 from .api import register_blueprints
 from .api.enabler import init_cors
 from .api.errors import register_error_handlers
@@ -99,6 +100,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.extensions["giftcard_connect_plugins"] = pm
 
+    if settings.access_log:
+        init_access_log(app)  # first, so that its clock starts before anything else runs
     _init_correlation_id(app)
     init_cors(app, settings)
     register_blueprints(app)

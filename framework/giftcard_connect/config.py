@@ -99,6 +99,17 @@ class ServerSettings:
         )
 
 
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {env.get(name)!r}")
+
+
 def _origins(raw: str) -> tuple[str, ...]:
     """``GIFTCARD_ALLOWED_ORIGINS``: ``*`` or comma-separated ``scheme://host[:port]``."""
     origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
@@ -137,6 +148,7 @@ class Settings:
     status_timeout: float = 5.0
     max_body_bytes: int = 16 * 1024
     log_format: str = "json"
+    access_log: bool = True
     allowed_origins: tuple[str, ...] = ("*",)
     max_failed_attempts_per_cart: int = 20
 
@@ -190,6 +202,7 @@ class Settings:
             status_timeout=_number(env, "GIFTCARD_STATUS_TIMEOUT", 5.0),
             max_body_bytes=int(_number(env, "GIFTCARD_MAX_BODY_BYTES", 16 * 1024)),
             log_format=_choice(env, "GIFTCARD_LOG_FORMAT", LOG_FORMATS, "json"),
+            access_log=_flag(env, "GIFTCARD_ACCESS_LOG", True),
             allowed_origins=_origins(env.get("GIFTCARD_ALLOWED_ORIGINS") or "*"),
             max_failed_attempts_per_cart=_count(env, "GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART", 20),
         )

@@ -41,6 +41,10 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# Fields of an access log line (see access.py), kept as JSON fields of their own.
+ACCESS_FIELDS = ("method", "route", "status", "duration_ms")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: what log shippers expect in production."""
 
@@ -53,6 +57,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "correlation_id": getattr(record, "correlation_id", None),
         }
+        for name in ACCESS_FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry)

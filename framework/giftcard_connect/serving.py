@@ -48,6 +48,7 @@ class ProcessorServer(BaseApplication):
                 "workers": server.workers,
                 "threads": DEFAULT_THREADS,
                 "timeout": DEFAULT_TIMEOUT,
+                "accesslog": None,  # the processor logs each request itself (access.py)
             },
             dict(file_settings or {}),
             {name: value for name, value in (flags or {}).items() if value is not None},

@@ -1,0 +1,72 @@
+"""A few seconds of the benchmark, so that it keeps working: it runs, and its figures are sane.
+
+No timing is asserted (the machine is shared); only that every figure was measured,
+that nothing failed, and that the call counts are whole numbers of remote calls.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+from report import format_report  # noqa: E402
+
+VARIANTS = ["balance (session seen)", "balance (new session)", "redeem (session seen)",
+            "redeem (new session)"]
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    finished = subprocess.run(
+        [sys.executable, str(HERE / "run.py"), "--duration", "2", "--concurrency", "4",
+         "--probe-requests", "3", "--probe-latency", "25", "--max-balance-rate", "500",
+         "--max-redeem-rate", "200", "--json"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    return json.loads(finished.stdout)
+
+
+def test_smoke_probes_every_variant(result):
+    probes = {p["variant"]: p for p in result["probes"]}
+    assert list(probes) == VARIANTS
+    for probe in probes.values():
+        assert probe["errors"] == 0
+        assert probe["latency_ms"] > 0
+        assert probe["latency_with_added_commercetools_ms"] > probe["latency_ms"]
+        # Whole numbers of calls, give or take the noise of three requests.
+        assert 0.5 <= probe["sequential_commercetools_calls"] <= 12
+        assert 0.5 <= probe["sequential_provider_calls"] <= 3
+        assert probe["commercetools_calls"] >= 1
+        assert probe["commercetools_calls"] == round(probe["commercetools_calls"])
+    assert probes["balance (session seen)"]["commercetools_calls"] < (
+        probes["balance (new session)"]["commercetools_calls"])
+    assert probes["balance (new session)"]["commercetools_calls"] < (
+        probes["redeem (new session)"]["commercetools_calls"])
+
+
+def test_smoke_loads_every_variant_without_errors(result):
+    loads = {r["variant"]: r for r in result["loads"]}
+    assert list(loads) == ["balance (session seen)", "balance (new session)",
+                           "redeem (new session)"]
+    for load in loads.values():
+        assert load["errors"] == 0, load["error_kinds"]
+        assert load["requests"] > 0 and load["requests_per_s"] > 0
+        assert 0 < load["p50_ms"] <= load["p99_ms"]
+        assert load["processor_cpu_ms"] > 0
+        assert load["emulator_cpu_ms"] > 0 and load["provider_cpu_ms"] > 0
+        assert load["commercetools_calls"] >= 1
+        assert not load["workers_replaced"]
+
+
+def test_smoke_report_prints_both_tables(result):
+    text = format_report(result)
+    assert "sequential calls ct + provider" in text
+    assert "processor CPU ms/req" in text
+    for variant in VARIANTS:
+        assert variant in text

@@ -133,8 +133,24 @@ def _start(name: str, argv: list[str], url: str, workdir: Path, env: dict | None
     return Service(name, url, process, log_path, with_children)
 
 
-def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[str, str]) -> Stack:
-    """Start the three services and wait until each answers."""
+def processor_env(stack: Stack) -> dict[str, str]:
+    """The processor's settings for this stack's emulator and provider."""
+    return {
+        "CTP_PROJECT_KEY": PROJECT_KEY,
+        "CTP_CLIENT_ID": CLIENT_ID,
+        "CTP_CLIENT_SECRET": stack.client_secret,
+        "CTP_AUTH_URL": stack.emulator.url,
+        "CTP_API_URL": stack.emulator.url,
+        "CTP_SESSION_URL": stack.emulator.url + "/",
+        "GIFTCARD_PROVIDER": "mock",
+        "GIFTCARD_MOCK_URL": stack.provider.url,
+        "GIFTCARD_CURRENCY": CURRENCY,
+    }
+
+
+def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[str, str],
+                with_processor: bool = True) -> Stack:
+    """Start the services (the processor unless told not to) and wait until each answers."""
     secret = secrets.token_urlsafe(16)
     emulator_port, provider_port, processor_port = free_port(), free_port(), free_port()
     emulator_url = f"http://127.0.0.1:{emulator_port}"
@@ -153,19 +169,11 @@ def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[st
             provider_url, workdir,
         )
         stack.started.append(stack.provider)
-        env = {
-            **os.environ,
-            "CTP_PROJECT_KEY": PROJECT_KEY,
-            "CTP_CLIENT_ID": CLIENT_ID,
-            "CTP_CLIENT_SECRET": secret,
-            "CTP_AUTH_URL": emulator_url,
-            "CTP_API_URL": emulator_url,
-            "CTP_SESSION_URL": emulator_url + "/",
-            "GIFTCARD_PROVIDER": "mock",
-            "GIFTCARD_MOCK_URL": provider_url,
-            "GIFTCARD_CURRENCY": CURRENCY,
-            **extra_env,
-        }
+        stack.emulator.wait_until_up("/_emulator/stats")
+        stack.provider.wait_until_up("/v1/health")
+        if not with_processor:
+            return stack
+        env = {**os.environ, **processor_env(stack), **extra_env}
         stack.processor = _start(
             "processor",
             [command("giftcard-connect"), "serve", "--host", "127.0.0.1",
@@ -173,8 +181,6 @@ def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[st
             f"http://127.0.0.1:{processor_port}", workdir, env, with_children=True,
         )
         stack.started.append(stack.processor)
-        stack.emulator.wait_until_up("/_emulator/stats")
-        stack.provider.wait_until_up("/v1/health")
         stack.processor.wait_until_up("/healthz")
         _wait_for_workers(stack.processor, workers)
     except BaseException:

@@ -60,6 +60,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "'balance (new session)' (1000)")
     parser.add_argument("--max-redeem-rate", type=float, default=400,
                         help="fresh carts prepared per second of --duration for redeem (400)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="load runs of each variant, in turns (1); compare the best")
     parser.add_argument("--only", action="append", choices=sorted(VARIANTS),
                         help="run only these variants (repeatable)")
     parser.add_argument("--no-probe", action="store_true", help="skip the critical-path figures")
@@ -68,8 +70,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra setting for the processor (repeatable)")
     args = parser.parse_args(argv)
-    if args.duration <= 0 or args.concurrency < 1 or args.probe_latency <= 0:
-        parser.error("--duration, --concurrency and --probe-latency must be positive")
+    if min(args.duration, args.concurrency, args.probe_latency, args.repeat) <= 0:
+        parser.error("--duration, --concurrency, --probe-latency and --repeat must be positive")
     return args
 
 
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         "setup": {
             "workers": args.workers, "threads": args.threads, "concurrency": args.concurrency,
             "duration_s": args.duration, "latency_ms": args.latency,
-            "probe_requests": args.probe_requests, "cpus": os.cpu_count(),
+            "probe_requests": args.probe_requests, "repeat": args.repeat, "cpus": os.cpu_count(),
             "version": version("giftcard-connect"), "env": extra_env,
             "load_average_before": os.getloadavg()[0],
         },
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                               latency_ms=args.probe_latency)
                     )
             if not args.no_load:
-                for name in (n for n in LOAD_VARIANTS if n in chosen):
+                for name in [n for n in LOAD_VARIANTS if n in chosen] * args.repeat:
                     variant = VARIANTS[name]
                     sessions = sessions_for(stack, variant, args, workdir)
                     set_latency(stack, args.latency, args.latency)

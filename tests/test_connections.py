@@ -4,8 +4,6 @@ import pytest
 
 from giftcard_connect.connections import POOL_SIZE, needs_per_call_environment, pooled_session
 
-from .conftest import MERCHANT, PROJECT_KEY
-
 
 @pytest.mark.parametrize(
     "environ, needed",
@@ -47,16 +45,3 @@ def test_pooled_session_sizes_its_pools(tmp_path):
     session = pooled_session({"HOME": str(tmp_path)})
     for prefix in ("http://", "https://"):
         assert session.get_adapter(prefix + "example.com")._pool_maxsize == POOL_SIZE
-
-
-def test_consecutive_calls_reuse_one_kept_alive_connection(emulator, tmp_path):
-    session = pooled_session({"HOME": str(tmp_path)})
-    url = f"{emulator.url}/oauth/token"
-    for _ in range(3):
-        response = session.post(url, data={"grant_type": "client_credentials"}, auth=MERCHANT)
-        assert response.status_code == 200
-        assert f"manage_project:{PROJECT_KEY}" in response.json()["scope"]
-    pools = session.get_adapter(url).poolmanager.pools
-    [pool] = [pools[key] for key in pools.keys()]
-    assert pool.num_connections == 1
-    assert pool.num_requests == 3

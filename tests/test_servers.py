@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from giftcard_connect.connections import pooled_session
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -77,3 +79,29 @@ def test_standalone_servers_keep_connections_alive_and_log_each_request(
     assert len(lines) == 3, log_path.read_text()
     assert all(f"{name} " in line and "GET" in line and " 200 (" in line for line in lines)
     assert "secret-query" not in log_path.read_text()
+
+
+def test_the_processor_session_reuses_one_connection_to_the_emulator(tmp_path):
+    port = free_port()
+    log_path = tmp_path / "emulator.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "giftcard_connect.cli", "emulator", "--port", str(port),
+             "--client-id", "bench", "--client-secret", "bench-secret"],
+            cwd=tmp_path, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(port, process, log_path)
+        session = pooled_session({"HOME": str(tmp_path)})
+        url = f"http://127.0.0.1:{port}/oauth/token"
+        for _ in range(3):
+            response = session.post(url, data={"grant_type": "client_credentials"},
+                                     auth=("bench", "bench-secret"), timeout=5)
+            assert response.status_code == 200
+            assert response.json()["access_token"]
+        pools = session.get_adapter(url).poolmanager.pools
+        [pool] = [pools[key] for key in pools.keys()]
+        assert (pool.num_connections, pool.num_requests) == (1, 3)
+    finally:
+        process.terminate()
+        process.wait(15)

@@ -26,7 +26,7 @@ forwarded_allow_ips = "127.0.0.1"
 # gunicorn's heartbeat files: memory, not the container's disk layer.
 worker_tmp_dir = "/dev/shm"
 
-# The processor's own logs (JSON, one line each, with correlation ids) go to stderr; the
-# proxy keeps the access log.
+# The processor's own logs (JSON, one line each, with correlation ids, and one line per
+# request unless GIFTCARD_ACCESS_LOG=false) go to stderr; gunicorn's access log stays off.
 accesslog = None
 errorlog = "-"

@@ -113,6 +113,7 @@ def start_demo(
                 "CTP_JWT_ISSUER": emulator.url,
                 "GIFTCARD_PROVIDER": provider,
                 "GIFTCARD_CURRENCY": currency,
+                "GIFTCARD_ACCESS_LOG": "true" if access_log else "false",
                 **provider_settings,
             }
         )

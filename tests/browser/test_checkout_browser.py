@@ -90,27 +90,33 @@ def test_enabler_mounts_accessible_fields(shop):
 
 # --- balance -----------------------------------------------------------------------
 
+UNUSABLE = "This gift card cannot be used. Check the code and the PIN and try again."
+UNUSABLE_NO_PIN = ("This gift card cannot be used. Check the code, and enter the PIN if your "
+                   "card has one.")
 BALANCE_STATES = [
     ("Valid-5000-EUR", "Valid", "success", "Balance: €50.00"),
     ("Expired", "Expired", "error", "This gift card has expired."),
-    ("NotFound", "NotFound", "error", "We could not find this gift card. Check the code and try again."),
+    # An unknown code reads as Invalid, like a missing PIN; the PIN field is shown (mock).
+    ("NotFound", "Invalid", "error", UNUSABLE_NO_PIN),
     ("Valid-0-EUR", "ZeroBalance", "error", "This gift card has no balance left."),
     ("Valid-5000-USD", "CurrencyNotMatch", "error", "This gift card cannot be used in this currency."),
-    ("Something", "Invalid", "error", "This gift card cannot be used. Check the code and try again."),
+    ("Something", "Invalid", "error", UNUSABLE_NO_PIN),
     ("GenericError", "GenericError", "error",
      "Gift cards cannot be checked right now. Please try again later."),
 ]
 
 
-@pytest.mark.parametrize("code, state, kind, text", BALANCE_STATES, ids=[s[1] for s in BALANCE_STATES])
+@pytest.mark.parametrize("code, state, kind, text", BALANCE_STATES, ids=[s[0] for s in BALANCE_STATES])
 def test_balance_shows_every_state(shop, code, state, kind, text):
     shop.code.fill(f"  {code} ")  # whitespace is stripped
     body = shop.page.evaluate("() => window.storefrontComponent.balance()")
     assert body["status"]["state"] == state
     expect(shop.message).to_have_text(text)
     expect(shop.message).to_have_attribute("data-kind", kind)
-    invalid = "true" if state not in ("Valid", "GenericError") else "false"
-    expect(shop.code).to_have_attribute("aria-invalid", invalid)
+    if state in ("Valid", "GenericError"):
+        expect(shop.code).to_have_attribute("aria-invalid", "false")
+    else:  # Invalid without a PIN typed points at the PIN field
+        expect(shop.pin if state == "Invalid" else shop.code).to_have_attribute("aria-invalid", "true")
     (balance_call,) = [r for r in shop.requests if path_of(r.url) == "/balance"]
     assert json_body(balance_call) == {"code": code}
     assert code not in balance_call.url
@@ -141,15 +147,16 @@ def test_empty_code_is_refused_without_a_request(shop):
 
 
 def test_pin_card_needs_the_right_pin(shop):
-    check_balance(shop, "PIN-5000-EUR")  # typed without its PIN: ask for it
-    expect(shop.message).to_have_text("Enter the PIN of your gift card.")
+    """A missing or wrong PIN reads like an unknown code: the text depends on what was typed."""
+    check_balance(shop, "PIN-5000-EUR")  # typed without its PIN: enter it, if the card has one
+    expect(shop.message).to_have_text(UNUSABLE_NO_PIN)
     expect(shop.pin).to_have_attribute("aria-invalid", "true")
     check_balance(shop, "PIN-5000-EUR", "0000")
-    expect(shop.message).to_have_text("The PIN is not correct.")
+    expect(shop.message).to_have_text(UNUSABLE)
     shop.screenshot("03-pin-wrong")
     check_balance(shop, "PIN-5000-EUR", " 12 34 ")
     expect(shop.message).to_have_text("Balance: €50.00")
-    expect(shop.pin).to_have_attribute("aria-invalid", "false")
+    expect(shop.code).to_have_attribute("aria-invalid", "false")
     pay(shop, "20.00")
     expect(shop.message).to_have_text("€20.00 paid with your gift card.")
     (redemption,) = shop.ledger()["redemptions"]

@@ -201,13 +201,13 @@ def charges(merchant, payment_id: str) -> list[tuple[str, str, int]]:
 
 
 DECLINES = [
-    # code, what balance() says, what the redeem declines with, the text shown
+    # code, what balance() says, what the payment records, the text shown
     ("Expired", "Expired", "Expired", "This gift card has expired."),
     (
         "NotFound",
+        "Invalid",  # an unknown code is answered like a wrong PIN
         "NotFound",
-        "NotFound",
-        "We could not find this gift card. Check the code and try again.",
+        "This gift card cannot be used. Check the code and the PIN and try again.",
     ),
     ("Valid-00500-EUR", "Valid", "Expired", "This gift card has expired."),
 ]
@@ -322,7 +322,7 @@ def test_bare_failure_of_the_established_contract_reaches_on_complete(
     assert shop.events() == [
         {"event": "onComplete", "isSuccess": False, "paymentReference": "payment-1"}
     ]
-    expect(shop.message).to_have_text(
-        "This gift card cannot be used. Check the code and try again."
+    expect(shop.message).to_have_text(  # read as Invalid; the mock's PIN field is shown
+        "This gift card cannot be used. Check the code and the PIN and try again."
     )
     assert shop.ledger()["redemptions"] == []

@@ -136,7 +136,8 @@ LOG_RULE = (
             [
                 "every decline state the fixture lists must reach the Enabler:",
                 ("  giftcard_balance must decline the NotFound card CardSample(****SUED) with "
-                 "GiftCardError(state='NotFound'); POST /balance answered *\"state\":\"Invalid\"*"),
+                 "GiftCardError(state='NotFound'); it raised GiftCardError(state='Invalid', "
+                 "code='UnknownCard')"),
             ],
             id="UnknownCardIsInvalid",
         ),

@@ -15,7 +15,7 @@ MAGIC = [
     ("Valid-0-EUR", None, 400, "ZeroBalance", None),
     ("Valid-5000-USD", None, 400, "CurrencyNotMatch", None),
     ("Expired", None, 400, "Expired", None),
-    ("NotFound", None, 404, "NotFound", None),
+    ("NotFound", None, 400, "Invalid", None),  # no answer tells an unknown card apart
     ("GenericError", None, 400, "GenericError", None),
     ("Something-Else", None, 400, "Invalid", None),
     ("PIN-5000-EUR", "1234", 200, "Valid", 5000),

@@ -30,18 +30,24 @@ def test_balance_strips_whitespace_and_empty_pin(client, checkout, fake_provider
     assert card.code == CODE and card.pin is None
 
 
-@pytest.mark.parametrize(
-    "state, status_code",
-    [("NotFound", 404), ("Expired", 400), ("ZeroBalance", 400), ("CurrencyNotMatch", 400),
-     ("Invalid", 400), ("GenericError", 400)],
-)
-def test_balance_decline_states(client, checkout, fake_provider, state, status_code):
+@pytest.mark.parametrize("state", ["Expired", "ZeroBalance", "CurrencyNotMatch", "GenericError"])
+def test_balance_decline_states(client, checkout, fake_provider, state):
     fake_provider.balance_result = GiftCardError(state, f"{state}Code", f"card is {state}")
     response = post_balance(client, checkout.session())
-    assert response.status_code == status_code
+    assert response.status_code == 400
     assert response.json == {
         "status": {"state": state, "errors": [{"code": f"{state}Code", "message": f"card is {state}"}]}
     }
+
+
+@pytest.mark.parametrize("state, code", [("NotFound", "NotFound"), ("Invalid", "InvalidPin")])
+def test_balance_unknown_card_is_one_answer(client, checkout, fake_provider, state, code):
+    """No answer tells whether a card with the code exists or needs another PIN."""
+    fake_provider.balance_result = GiftCardError(state, code, f"provider says {code}")
+    response = post_balance(client, checkout.session())
+    assert response.status_code == 400
+    assert response.json == {"status": {"state": "Invalid", "errors": [
+        {"code": "Invalid", "message": "No usable gift card matches this code and PIN."}]}}
 
 
 def test_balance_provider_unavailable_is_generic_error(client, checkout, fake_provider):

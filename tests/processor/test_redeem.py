@@ -53,9 +53,7 @@ def test_redeem_success_records_success_charge(client, checkout, merchant, fake_
     assert cart["paymentInfo"]["payments"] == [{"typeId": "payment", "id": payment["id"]}]
 
 
-@pytest.mark.parametrize(
-    "state", ["Expired", "NotFound", "ZeroBalance", "CurrencyNotMatch", "Invalid", "GenericError"]
-)
+@pytest.mark.parametrize("state", ["Expired", "ZeroBalance", "CurrencyNotMatch", "GenericError"])
 def test_redeem_decline_is_200_failure_and_records_it(
     client, checkout, merchant, fake_provider, state
 ):
@@ -74,6 +72,25 @@ def test_redeem_decline_is_200_failure_and_records_it(
     assert only_charge(payment)["state"] == "Failure"
     assert payment["paymentStatus"]["interfaceCode"] == state
     assert not [c for c in fake_provider.calls if c[0] == "void"]
+
+
+@pytest.mark.parametrize("state, code", [("NotFound", "NotFound"), ("Invalid", "InvalidPin")])
+def test_redeem_unknown_card_is_one_answer_but_recorded_as_declined(
+    client, checkout, merchant, fake_provider, state, code
+):
+    """The shopper sees one answer for every "no such card" reason; the merchant's
+    payment keeps the provider's state."""
+    fake_provider.redeem_result = GiftCardError(state, code, "PIN is missing or wrong")
+    response = redeem(client, checkout.session())
+    (payment,) = payments_of(merchant)
+    assert response.status_code == 200
+    assert response.json == {
+        "result": "Failure",
+        "paymentReference": payment["id"],
+        "status": {"state": "Invalid", "errors": [
+            {"code": "Invalid", "message": "No usable gift card matches this code and PIN."}]},
+    }
+    assert payment["paymentStatus"]["interfaceCode"] == state
 
 
 @pytest.mark.parametrize("failure", [ProviderUnavailable("read timeout"), KeyError("plugin bug")])
@@ -182,7 +199,8 @@ def test_redeem_replay_of_decline_returns_the_decline(client, checkout, fake_pro
     second = redeem(client, session, key="same")
     assert first.status_code == second.status_code == 200
     assert first.json["result"] == second.json["result"] == "Failure"
-    assert second.json["status"]["state"] == "NotFound"
+    assert second.json["status"] == first.json["status"]
+    assert second.json["status"]["state"] == "Invalid"
     assert second.json["paymentReference"] == first.json["paymentReference"]
     assert len([c for c in fake_provider.calls if c[0] == "redeem"]) == 1
 

@@ -3,6 +3,10 @@
 A balance decline is a 4xx ``{status:{state, errors}}``. A redeem that definitely charged
 nothing answers 200 ``{result:"Failure", paymentReference, status}``: the established
 Enabler contract reads ``result`` and treats any other status as an error.
+
+A decline that only means "no usable card with this code and PIN" — NotFound, Invalid, a
+missing or wrong PIN — is answered in one way, so that nobody learns from an answer
+whether a card with that code exists or needs a PIN (docs/money-flow.md#code-guessing).
 """
 
 from __future__ import annotations
@@ -27,15 +31,27 @@ bp = Blueprint("giftcard", __name__)
 log = logging.getLogger(__name__)
 
 
+# The states a provider uses for a code (or code and PIN) that matches no usable card.
+UNKNOWN_CARD_STATES = frozenset({"NotFound", "Invalid"})
+
+
+def disclosed(error: GiftCardError) -> GiftCardError:
+    """The decline as answered: every "no such card" reason becomes the same answer (its
+    wording depends on the provider's PIN policy, never on the card)."""
+    if error.state not in UNKNOWN_CARD_STATES:
+        return error
+    entered = "code" if current_runtime().provider.info.pin == "none" else "code and PIN"
+    return GiftCardError("Invalid", "Invalid", f"No usable gift card matches this {entered}.")
+
+
 def decline_body(error: GiftCardError) -> dict:
     """The decline shape the Enabler reads: ``{status:{state, errors:[{code, message}]}}``."""
-    return {"status": {"state": error.state, "errors": [{"code": error.code, "message": error.message}]}}
+    shown = disclosed(error)
+    return {"status": {"state": shown.state, "errors": [{"code": shown.code, "message": shown.message}]}}
 
 
 def decline_status(error: GiftCardError) -> int:
-    """The status of a balance decline: 404 NotFound, 502 no answer, else 400."""
-    if error.state == "NotFound":
-        return 404
+    """The status of a balance decline: 502 when the provider did not answer, else 400."""
     return 502 if error.code == "ProviderUnavailable" else 400
 
 

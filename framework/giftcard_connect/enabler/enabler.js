@@ -469,22 +469,26 @@ export class GiftCardComponent {
 
   showDecline(body) {
     const { key, field } = this.declineMessage(body);
-    // A PIN card sent without its PIN: ask for the PIN rather than call it wrong.
-    const missingPin = key === "error.pinWrong" && !this.readCard().pin;
-    this.showMessage("error", this.t(missingPin ? "error.pinRequired" : key));
+    this.showMessage("error", this.t(key));
     if (field) this.setInvalid(field, true);
   }
 
   /**
    * The text key and the field to mark for a decline `{status: {state, errors}}`; a
    * redeem Failure without a `status` (the bare established contract) reads as Invalid.
+   * The processor answers an unknown code and a missing or wrong PIN alike (state
+   * Invalid), so with a PIN field shown the text depends only on what was typed: no PIN
+   * yet, enter it if the card has one; a PIN, check the code and the PIN.
    */
   declineMessage(body) {
-    const state = body.status?.state;
-    const code = body.status?.errors?.[0]?.code;
-    if (code === "InvalidPin" && this.pin !== "none") return { key: "error.pinWrong", field: "pin" };
+    const state = DECLINES.has(body.status?.state) ? body.status.state : "Invalid";
     if (state === "GenericError") return { key: "state.GenericError", field: null };
-    return { key: DECLINES.has(state) ? `state.${state}` : "state.Invalid", field: "code" };
+    if (state === "Invalid" && this.pin !== "none") {
+      return this.readCard().pin
+        ? { key: "state.InvalidWithPin", field: "code" }
+        : { key: "state.InvalidNoPin", field: "pin" };
+    }
+    return { key: `state.${state}`, field: "code" };
   }
 
   money(amount) {

@@ -27,7 +27,7 @@ from .subject import CardSample, ProviderUnderTest
 # a decline by its body (``status.state``, and ``result == "Failure"`` for a redeem); this
 # is the one place that knows the statuses. 502: the provider's answer was unknown and
 # the charge was voided.
-DECLINE_STATUSES = frozenset({200, 400, 404, 502})
+DECLINE_STATUSES = frozenset({200, 400, 502})
 
 MONEY_RULE = (
     "the money invariant must hold after every scenario (for each card, the provider's net "

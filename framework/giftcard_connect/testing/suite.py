@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 
+from ..api.giftcard import UNKNOWN_CARD_STATES
+from ..errors import GiftCardError
 from ..models import Balance, Cancellation, HealthCheck, Money, ProviderInfo, Redemption, VoidResult
 from .run import DECLINE_STATUSES, ConformanceRun, HookCall, broken, describe, json_body
 from .subject import CardSample
@@ -126,19 +128,29 @@ class ProviderConformance:
         if not declined:
             broken("giftcard_provider_under_test must list declined_cards (at least NotFound)",
                    "it lists none")
-        session, problems = run.session(), []
+        problems = []
         for state, card in declined.items():
+            answered = state
+            if state in UNKNOWN_CARD_STATES:
+                # The processor answers every "no such card" reason alike (disclosed()), so
+                # only the hook itself shows whether it said NotFound or Invalid.
+                answered = "Invalid"
+                call = run.call("giftcard_balance", card=run.gift_card(card))
+                if not isinstance(call.error, GiftCardError) or call.error.state != state:
+                    problems.append(f"giftcard_balance must decline the {state} card {card} "
+                                    f"with GiftCardError(state={state!r}); {call}")
+            session = run.session()  # a shopper's session, not one that tries every card
             response = run.post_balance(session, card)
             body = json_body(response)
             if response.status_code not in DECLINE_STATUSES or (
-                (body.get("status") or {}).get("state") != state
+                (body.get("status") or {}).get("state") != answered
             ):
-                problems.append(f"giftcard_balance must decline the {state} card {card} with "
-                                f"GiftCardError(state={state!r}); {describe(response)}")
+                problems.append(f"POST /balance must answer the {state} card {card} with state "
+                                f"{answered!r}; {describe(response)}")
             response = run.post_redeem(session, card, 100)
             body = json_body(response)
             if response.status_code not in DECLINE_STATUSES or body.get("result") != "Failure" or (
-                (body.get("status") or {}).get("state") != state
+                (body.get("status") or {}).get("state") != answered
             ):
                 problems.append(f"giftcard_redeem must decline the {state} card {card} with "
                                 f"GiftCardError(state={state!r}); {describe(response)}")

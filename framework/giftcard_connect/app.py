@@ -15,6 +15,7 @@ from .access import init_access_log
 from .api import register_blueprints
 from .api.enabler import init_cors
 from .api.errors import register_error_handlers
+from .api.headers import init_security_headers
 from .auth.jwt import JwtVerifier
 from .auth.oauth2 import TokenIntrospector
 from .auth.session import SessionVerifier
@@ -104,6 +105,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         init_access_log(app)  # first, so that its clock starts before anything else runs
     _init_correlation_id(app)
     init_cors(app, settings)
+    init_security_headers(app)
     register_blueprints(app)
     register_error_handlers(app)
     return app

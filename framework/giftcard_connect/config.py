@@ -111,7 +111,8 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def _origins(raw: str) -> tuple[str, ...]:
-    """``GIFTCARD_ALLOWED_ORIGINS``: ``*`` or comma-separated ``scheme://host[:port]``."""
+    """``GIFTCARD_ALLOWED_ORIGINS``: ``*`` or comma-separated ``scheme://host[:port]``;
+    unset, no origin may call the processor from a browser."""
     origins = tuple(origin.strip() for origin in raw.split(",") if origin.strip())
     for origin in origins:
         if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
@@ -119,7 +120,7 @@ def _origins(raw: str) -> tuple[str, ...]:
                 "GIFTCARD_ALLOWED_ORIGINS must be * or origins like https://shop.example "
                 f"(scheme and host, no path or trailing slash), got {origin!r}"
             )
-    return origins or ("*",)
+    return origins
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     log_format: str = "json"
     access_log: bool = True
-    allowed_origins: tuple[str, ...] = ("*",)
+    allowed_origins: tuple[str, ...] = ()
     max_failed_attempts_per_cart: int = 20
 
     @property
@@ -203,6 +204,6 @@ class Settings:
             max_body_bytes=int(_number(env, "GIFTCARD_MAX_BODY_BYTES", 16 * 1024)),
             log_format=_choice(env, "GIFTCARD_LOG_FORMAT", LOG_FORMATS, "json"),
             access_log=_flag(env, "GIFTCARD_ACCESS_LOG", True),
-            allowed_origins=_origins(env.get("GIFTCARD_ALLOWED_ORIGINS") or "*"),
+            allowed_origins=_origins(env.get("GIFTCARD_ALLOWED_ORIGINS") or ""),
             max_failed_attempts_per_cart=_count(env, "GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART", 20),
         )

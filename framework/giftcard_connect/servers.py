@@ -44,7 +44,8 @@ class BackgroundServer:
     """A threaded werkzeug server for ``app`` on ``host:port`` (port 0 picks a free one).
 
     ``access_log`` logs each request as one line with the server's ``name``; errors are
-    logged either way.
+    logged either way. Requests go to ``self.app``, so that an app needing this server's
+    URL (say, for its allowed origins) can be set after the port is known, before start().
     """
 
     def __init__(
@@ -57,7 +58,7 @@ class BackgroundServer:
         access_log: bool = False,
     ):
         handler = request_handler(name, log_requests=access_log)
-        self._server = make_server(host, port, app, threaded=True, request_handler=handler)
+        self._server = make_server(host, port, self._dispatch, threaded=True, request_handler=handler)
         self.host = host
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"
@@ -69,14 +70,19 @@ class BackgroundServer:
             target=self._server.serve_forever, args=(0.05,), name=name, daemon=True
         )
 
+    def _dispatch(self, environ, start_response):
+        return self.app(environ, start_response)
+
     def start(self) -> "BackgroundServer":
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        """Stop serving and close the socket; a server never started is just closed."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(timeout=5)
         self._server.server_close()
-        self._thread.join(timeout=5)
 
     def __enter__(self) -> "BackgroundServer":
         return self.start()

@@ -637,43 +637,45 @@ def test_provider_enabler_extends_the_base_one(shop, tmp_path):
             return str(directory)
 
     info = shop.info
-    app = create_app({
-        "CTP_PROJECT_KEY": info["projectKey"],
-        "CTP_CLIENT_ID": info["clientId"],
-        "CTP_CLIENT_SECRET": info["clientSecret"],
-        "CTP_AUTH_URL": info["emulatorUrl"],
-        "CTP_API_URL": info["emulatorUrl"],
-        "CTP_SESSION_URL": info["emulatorUrl"],
-        "GIFTCARD_PROVIDER": "mock",
-        "GIFTCARD_CURRENCY": "EUR",
-        "GIFTCARD_MOCK_URL": info["providerUrl"],
-        "PLUGINS": {"acme-enabler": AcmeEnabler()},
-    })
     session_id = shop.page.evaluate(
         "() => fetch('/api/checkout').then((r) => r.json()).then((s) => s.sessionId)"
     )
     # A merchant page of its own origin (the checkout page's CSP allows only the demo processor).
     merchant_page = Flask("merchant")
     merchant_page.get("/")(lambda: "<!doctype html><title>Merchant</title><main></main>")
-    with BackgroundServer(app, name="acme-processor") as processor, \
-            BackgroundServer(merchant_page, name="merchant") as merchant:
-        shop.page.goto(merchant.url)
-        shop.page.evaluate(
-            """async ({ processorUrl, sessionId }) => {
-                const { Enabler } = await import(`${processorUrl}/enabler/provider/enabler.js`);
-                const base = await import(`${processorUrl}/enabler/enabler.js`);
-                const host = document.createElement("div");
-                host.id = "acme";
-                document.body.append(host);
-                const enabler = new Enabler({ processorUrl, sessionId, locale: "en" });
-                if (!(enabler instanceof base.Enabler)) throw new Error("not a base Enabler");
-                (await enabler.createGiftCardBuilder()).build({}).mount(host);
-            }""",
-            {"processorUrl": processor.url, "sessionId": session_id},
-        )
-        expect(shop.page.locator("#acme .gcc-giftcard")).to_have_attribute("data-provider", "acme")
-        card = shop.page.get_by_label("Acme card number")
-        card.fill("Valid-5000-EUR")
-        card.press("Enter")
-        expect(shop.page.locator("#acme .gcc-message")).to_have_text("Balance: €50.00")
-        assert requests.get(f"{processor.url}/enabler/provider/enabler.js", timeout=5).status_code == 200
+    with BackgroundServer(merchant_page, name="merchant") as merchant:
+        app = create_app({
+            "CTP_PROJECT_KEY": info["projectKey"],
+            "CTP_CLIENT_ID": info["clientId"],
+            "CTP_CLIENT_SECRET": info["clientSecret"],
+            "CTP_AUTH_URL": info["emulatorUrl"],
+            "CTP_API_URL": info["emulatorUrl"],
+            "CTP_SESSION_URL": info["emulatorUrl"],
+            "GIFTCARD_PROVIDER": "mock",
+            "GIFTCARD_CURRENCY": "EUR",
+            "GIFTCARD_MOCK_URL": info["providerUrl"],
+            "GIFTCARD_ALLOWED_ORIGINS": merchant.url,
+            "PLUGINS": {"acme-enabler": AcmeEnabler()},
+        })
+        with BackgroundServer(app, name="acme-processor") as processor:
+            shop.page.goto(merchant.url)
+            shop.page.evaluate(
+                """async ({ processorUrl, sessionId }) => {
+                    const { Enabler } = await import(`${processorUrl}/enabler/provider/enabler.js`);
+                    const base = await import(`${processorUrl}/enabler/enabler.js`);
+                    const host = document.createElement("div");
+                    host.id = "acme";
+                    document.body.append(host);
+                    const enabler = new Enabler({ processorUrl, sessionId, locale: "en" });
+                    if (!(enabler instanceof base.Enabler)) throw new Error("not a base Enabler");
+                    (await enabler.createGiftCardBuilder()).build({}).mount(host);
+                }""",
+                {"processorUrl": processor.url, "sessionId": session_id},
+            )
+            expect(shop.page.locator("#acme .gcc-giftcard")).to_have_attribute("data-provider", "acme")
+            card = shop.page.get_by_label("Acme card number")
+            card.fill("Valid-5000-EUR")
+            card.press("Enter")
+            expect(shop.page.locator("#acme .gcc-message")).to_have_text("Balance: €50.00")
+            served = requests.get(f"{processor.url}/enabler/provider/enabler.js", timeout=5)
+            assert served.status_code == 200

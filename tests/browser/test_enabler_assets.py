@@ -18,6 +18,20 @@ ORIGIN = "http://shop.example:8000"
 
 
 @pytest.fixture
+def app(emulator, fake_provider):
+    """A processor that allows the shop's origin, ``ORIGIN``."""
+    return create_app(
+        processor_config(
+            emulator.url,
+            GIFTCARD_PROVIDER="fake",
+            PLUGINS={"fake": fake_provider},
+            LOAD_ENTRYPOINTS=False,
+            GIFTCARD_ALLOWED_ORIGINS=ORIGIN,
+        )
+    )
+
+
+@pytest.fixture
 def client(app):
     """The processor's test client, reading file answers at once (so files get closed)."""
     return BufferedClient(app)
@@ -95,7 +109,7 @@ def test_anything_but_an_enabler_file_is_a_json_404(client, path):
     ("/operations/config", "GET"),
     ("/enabler/enabler.js", "GET"),
 ])
-def test_preflight_allows_the_enabler_headers_from_any_origin_by_default(client, path, method):
+def test_preflight_allows_the_enabler_headers_from_an_allowed_origin(client, path, method):
     response = client.options(
         path,
         headers={
@@ -105,7 +119,7 @@ def test_preflight_allows_the_enabler_headers_from_any_origin_by_default(client,
         },
     )
     assert response.status_code == 200
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     allowed = {h.strip().lower() for h in response.headers["Access-Control-Allow-Headers"].split(",")}
     assert allowed >= {"content-type", "x-session-id", "idempotency-key", "x-correlation-id"}
     assert method in response.headers["Access-Control-Allow-Methods"]
@@ -116,7 +130,7 @@ def test_answers_expose_the_correlation_id_even_for_errors(client):
     # No X-Session-Id: a 401, which the Enabler must still be able to read cross-origin.
     response = client.post("/balance", json={"code": "x"}, headers={"Origin": ORIGIN})
     assert response.status_code == 401
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     exposed = {h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
     assert {"x-correlation-id", "retry-after"} <= exposed
     assert response.headers["X-Correlation-ID"]
@@ -146,7 +160,7 @@ def test_preflight_of_an_unknown_path_passes_so_the_browser_sees_its_404(client,
                  "Access-Control-Request-Headers": ENABLER_HEADERS},
     )
     assert response.status_code == 200
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     allowed = header_set(response, "Access-Control-Allow-Headers")
     assert allowed >= {"content-type", "x-session-id", "idempotency-key", "x-correlation-id"}
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
@@ -162,7 +176,7 @@ def test_unknown_path_is_a_json_404_with_cors_headers(client, path, method):
     assert response.status_code == 404
     body = response.json
     assert body["statusCode"] == 404 and body["errors"][0]["code"] == "ResourceNotFound"
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     exposed = header_set(response, "Access-Control-Expose-Headers")
     assert {"x-correlation-id", "retry-after"} <= exposed
     assert response.headers["X-Correlation-ID"] == "c-404"
@@ -209,9 +223,41 @@ def test_unknown_paths_follow_the_allowed_origins_too(restricted_client):
     assert hidden.status_code == 404 and "Access-Control-Allow-Origin" not in hidden.headers
 
 
+def cross_origin_client(emulator, caplog, origins: str | None):
+    config = {"GIFTCARD_ALLOWED_ORIGINS": origins} if origins is not None else {}
+    caplog.set_level(logging.INFO, logger="giftcard_connect.api.enabler")
+    return BufferedClient(create_app(processor_config(
+        emulator.url, GIFTCARD_PROVIDER="fake", PLUGINS={"fake": FakeProvider()},
+        LOAD_ENTRYPOINTS=False, **config,
+    )))
+
+
+@pytest.mark.parametrize("origins", [None, ""])
+def test_without_allowed_origins_no_browser_may_call_and_the_log_says_so(emulator, caplog, origins):
+    client = cross_origin_client(emulator, caplog, origins)
+    preflight = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": ENABLER_HEADERS}
+    for path in ("/balance", "/redeem", "/operations/config", "/enabler/enabler.js", "/api/x"):
+        answer = client.options(path, headers=preflight)
+        assert not [h for h in answer.headers.keys() if h.startswith("Access-Control-")], path
+    declined = client.post("/balance", json={"code": "x"}, headers={"Origin": ORIGIN})
+    assert declined.status_code == 401 and "Access-Control-Allow-Origin" not in declined.headers
+    (line,) = [r.getMessage() for r in caplog.records if "GIFTCARD_ALLOWED_ORIGINS" in r.getMessage()]
+    assert line.startswith("GIFTCARD_ALLOWED_ORIGINS is not set: browsers may not call")
+
+
+def test_every_origin_only_when_asked_for_and_with_a_warning(emulator, caplog):
+    client = cross_origin_client(emulator, caplog, "*")
+    answer = client.post("/balance", json={"code": "x"}, headers={"Origin": "https://any.example"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    (warning,) = [r for r in caplog.records
+                  if r.name == "giftcard_connect.api.enabler" and r.levelno == logging.WARNING]
+    assert "allows every origin (*)" in warning.getMessage()
+
+
 @pytest.mark.parametrize("value, expected", [
-    (None, ("*",)),
-    ("", ("*",)),
+    (None, ()),
+    ("", ()),
     ("*", ("*",)),
     ("https://a.example, http://localhost:3000", ("https://a.example", "http://localhost:3000")),
 ])
@@ -272,7 +318,8 @@ def provider_client(emulator, directory):
     provider = EnablerProvider(directory)
     app = create_app(
         processor_config(
-            emulator.url, GIFTCARD_PROVIDER="fake", PLUGINS={"fake": provider}, LOAD_ENTRYPOINTS=False
+            emulator.url, GIFTCARD_PROVIDER="fake", PLUGINS={"fake": provider},
+            LOAD_ENTRYPOINTS=False, GIFTCARD_ALLOWED_ORIGINS=ORIGIN,
         )
     )
     return BufferedClient(app)
@@ -285,7 +332,7 @@ def test_provider_enabler_is_served_beside_the_base_one(emulator, provider_enabl
     assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
     assert b'from "../enabler.js"' in response.data
     assert response.cache_control.max_age == 300 and response.headers["ETag"]
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     css = client.get("/enabler/provider/acme.css")
     assert css.headers["Content-Type"] == "text/css; charset=utf-8"
     # The base Enabler it imports is still there, and the provider cannot shadow it.

@@ -45,6 +45,13 @@ def test_page_loads_the_enabler_from_the_processor_under_a_strict_csp(storefront
     assert "<script>" not in html  # no inline script: the CSP would refuse it
 
 
+@pytest.mark.parametrize("path", ["/", "/?locale=de", "/api/checkout"])
+def test_demo_pages_refuse_to_be_framed(storefront, path):
+    response = storefront.get(path)
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
 @pytest.mark.parametrize("locale, language, text", [
     ("de-DE", "de", "Mit Gutschein bezahlen"),
     ("fr", "fr", "Payer avec la carte cadeau"),

@@ -7,6 +7,7 @@ files are plain ES modules: the same directory can be hosted on any static host 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path, PurePosixPath
 
 from flask import Blueprint, Flask, request, send_from_directory
@@ -35,6 +36,7 @@ CORS_ALLOW_HEADERS = ["Content-Type", "X-Session-Id", "Idempotency-Key", "X-Corr
 CORS_EXPOSE_HEADERS = ["X-Correlation-ID", "Retry-After"]
 
 bp = Blueprint("enabler", __name__, url_prefix="/enabler")
+log = logging.getLogger(__name__)
 
 
 def _send(directory: str | Path, filename: str):
@@ -72,15 +74,30 @@ def asset(filename: str):
 def init_cors(app: Flask, settings: Settings) -> None:
     """Allow the origins of ``GIFTCARD_ALLOWED_ORIGINS`` to use the Enabler's endpoints.
 
-    No credentials: the browser authenticates with the ``X-Session-Id`` header, never a
-    cookie. With ``*`` the answer is a literal ``*`` (cacheable by any CDN); with a list,
-    the matching origin is echoed with ``Vary: Origin``.
+    Unset, no origin is allowed: browsers then refuse every cross-origin call, and a log
+    line at start-up says so. No credentials: the browser authenticates with the
+    ``X-Session-Id`` header, never a cookie. With ``*`` (for local development only) the
+    answer is a literal ``*``; with a list, the matching origin is echoed with
+    ``Vary: Origin``.
 
     A path with no route gets the same headers, its preflight a 200 and the request
     itself the JSON 404: a mistyped ``processorUrl`` then shows as that 404 in the
     browser, not as an opaque "Failed to fetch".
     """
     origins = list(settings.allowed_origins)
+    if not origins:
+        log.warning(
+            "GIFTCARD_ALLOWED_ORIGINS is not set: browsers may not call this processor "
+            "cross-origin; set it to the shop's and Checkout's origins"
+        )
+        return
+    if "*" in origins:
+        log.warning(
+            "GIFTCARD_ALLOWED_ORIGINS allows every origin (*): any web page may call the "
+            "gift card endpoints from its visitors' browsers; list the shop's origins instead"
+        )
+    else:
+        log.info("cross-origin calls allowed from %s", ", ".join(origins))
     options = {
         "origins": origins,
         "send_wildcard": "*" in origins,

@@ -24,9 +24,11 @@ def render(error: ApiError):
 
 
 def http_error(exc: HTTPException):
-    """A werkzeug HTTP error (unknown path, wrong method, …) in the commercetools shape."""
+    """A werkzeug HTTP error (unknown path, wrong method, …) in the commercetools shape,
+    keeping its headers (a 405's ``Allow``)."""
     code = HTTP_CODES.get(exc.code, "General")
-    return render(ApiError(exc.code, code, exc.description or exc.name))
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    return render(ApiError(exc.code, code, exc.description or exc.name, headers=headers))
 
 
 def validation_error(exc: ValidationError) -> ApiError:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import request
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -16,7 +14,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from ..errors import ApiError
+from .body import read_json_object
 
 
 class StrippedString(fields.String):
@@ -82,12 +80,5 @@ class PaymentIntentSchema(Schema):
 
 
 def load_json(schema: Schema) -> dict[str, Any]:
-    """Parse the request body as a JSON object and validate it, or raise a 400."""
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "InvalidJsonInput", "Request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "InvalidJsonInput", "Request body must be a JSON object.")
-    return schema.load(body)
+    """Read the request body strictly (see ``body.py``) and validate it, or raise a 4xx."""
+    return schema.load(read_json_object())

@@ -101,6 +101,10 @@ def start_demo(
             mock = serve(_mock_provider_app(), provider_port, "mock-provider")
             provider_settings = {"GIFTCARD_MOCK_URL": mock.url}
             cards = MockCards(mock.url, currency)
+        # The checkout page's address comes first: the processor allows only its origin.
+        storefront = BackgroundServer(None, host, storefront_port, "storefront",
+                                      access_log=access_log)
+        stack.servers.append(storefront)
         processor_app = create_app(
             {
                 "CTP_PROJECT_KEY": project_key,
@@ -114,6 +118,7 @@ def start_demo(
                 "GIFTCARD_PROVIDER": provider,
                 "GIFTCARD_CURRENCY": currency,
                 "GIFTCARD_ACCESS_LOG": "true" if access_log else "false",
+                "GIFTCARD_ALLOWED_ORIGINS": storefront.url,
                 **provider_settings,
             }
         )
@@ -137,14 +142,14 @@ def start_demo(
                 checkout["cards"] = cards.for_page()
             return checkout
 
-        storefront_app = create_storefront_app(
+        storefront.app = create_storefront_app(
             commercetools=merchant_client,
             processor_url=processor_server.url,
             new_checkout=page_checkout,
             declined_codes=cards.declined_codes() if cards else (),
             any_balance_code=cards.any_balance_code() if cards else None,
         )
-        storefront = serve(storefront_app, storefront_port, "storefront")
+        storefront.start()
         stack.info = {
             "storefrontUrl": storefront.url,
             "processorUrl": processor_server.url,

@@ -16,6 +16,7 @@ from .api import register_blueprints
 from .api.enabler import init_cors
 from .api.errors import register_error_handlers
 from .api.headers import init_security_headers
+from .api.ratelimit import init_rate_limits
 from .auth.jwt import JwtVerifier
 from .auth.oauth2 import TokenIntrospector
 from .auth.session import SessionVerifier
@@ -106,6 +107,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_correlation_id(app)
     init_cors(app, settings)
     init_security_headers(app)
+    init_rate_limits(app, settings)
     register_blueprints(app)
     register_error_handlers(app)
     return app

@@ -9,6 +9,8 @@ from typing import Any, Mapping
 
 from dotenv import dotenv_values
 
+from limits import parse as parse_rate_limit
+
 from .errors import ConfigurationError
 
 DEFAULT_SESSION_URL = "https://session.europe-west1.gcp.commercetools.com/"
@@ -57,12 +59,14 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
+def _count(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw in (None, ""):
         return default
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise ConfigurationError(f"{name} must be a whole number of at least 1, got {raw!r}")
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise ConfigurationError(
+            f"{name} must be a whole number of at least {minimum}, got {raw!r}"
+        )
     return int(raw)
 
 
@@ -123,6 +127,35 @@ def _origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+def _rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """A limit such as ``10 per 15 minutes`` (flask-limiter's notation)."""
+    raw = (env.get(name) or default).strip()
+    try:
+        parse_rate_limit(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} must be a limit like '10 per 15 minutes' or '50/hour', got {raw!r}"
+        ) from None
+    return raw
+
+
+RATE_LIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+
+
+def _rate_limit_storage(env: Mapping[str, str]) -> str:
+    """``memory://`` (one process) or a Redis URI; the URI is never echoed (it may hold a
+    password)."""
+    raw = (env.get("GIFTCARD_RATE_LIMIT_STORAGE") or "memory://").strip()
+    scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
+    if scheme not in RATE_LIMIT_SCHEMES:
+        raise ConfigurationError(
+            "GIFTCARD_RATE_LIMIT_STORAGE must be memory:// or a Redis URI (redis://host:6379/0, "
+            f"rediss://…, redis+unix://…, redis+sentinel://…, redis+cluster://…); "
+            f"its scheme is {scheme or 'missing'!r}"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the processor needs; secrets are hidden from ``repr``."""
@@ -152,6 +185,10 @@ class Settings:
     access_log: bool = True
     allowed_origins: tuple[str, ...] = ()
     max_failed_attempts_per_cart: int = 20
+    rate_limit_per_session: str = "10 per 15 minutes"
+    rate_limit_per_ip: str = "50 per hour"
+    rate_limit_storage: str = field(default="memory://", repr=False)
+    trusted_proxies: int = 0
 
     @property
     def abandoned_charge_after(self) -> float:
@@ -206,4 +243,10 @@ class Settings:
             access_log=_flag(env, "GIFTCARD_ACCESS_LOG", True),
             allowed_origins=_origins(env.get("GIFTCARD_ALLOWED_ORIGINS") or ""),
             max_failed_attempts_per_cart=_count(env, "GIFTCARD_MAX_FAILED_ATTEMPTS_PER_CART", 20),
+            rate_limit_per_session=_rate_limit(
+                env, "GIFTCARD_RATE_LIMIT_PER_SESSION", cls.rate_limit_per_session
+            ),
+            rate_limit_per_ip=_rate_limit(env, "GIFTCARD_RATE_LIMIT_PER_IP", cls.rate_limit_per_ip),
+            rate_limit_storage=_rate_limit_storage(env),
+            trusted_proxies=_count(env, "GIFTCARD_TRUSTED_PROXIES", 0, minimum=0),
         )

@@ -32,13 +32,19 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def demo():
+def demo_stack():
     """emulator + mock provider + processor + checkout page, as `giftcard-connect demo` runs them."""
     from giftcard_connect.demo import start_demo
 
     stack = start_demo()
-    yield stack.info
+    yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def demo(demo_stack):
+    """What a person gets from the demo: its URLs and credentials."""
+    return demo_stack.info
 
 
 @pytest.fixture(scope="session")
@@ -55,10 +61,15 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fresh_provider_ledger(request):
-    """Card balances start from scratch in every browser test (carts are per test anyway)."""
+    """Card balances and failed-attempt counts start from scratch in every browser test
+    (carts and sessions are per test anyway; every test's browser has the same address)."""
     if "demo" in request.fixturenames:
-        url = request.getfixturevalue("demo")["providerUrl"]
+        stack = request.getfixturevalue("demo_stack")
+        url = stack.info["providerUrl"]
         requests.post(f"{url}/_admin/reset", timeout=5).raise_for_status()
+        (processor,) = [s for s in stack.servers if s.url == stack.info["processorUrl"]]
+        for limiter in processor.app.extensions["limiter"]:
+            limiter.reset()
 
 
 @dataclass

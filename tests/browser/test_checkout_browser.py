@@ -464,6 +464,33 @@ def test_html_error_page_goes_to_on_error(shop):
     assert error["type"] == "InvalidResponse" and error["status"] == 502
 
 
+def test_too_many_failed_attempts_are_explained_and_refused_before_the_provider(shop):
+    """The demo processor's real limit: 10 declines per session, then 429 with Retry-After."""
+    for attempt in range(10):
+        check_balance(shop, f"Wrong-Code-{attempt}")
+        expect(shop.message).to_have_text(UNUSABLE)
+    check_balance(shop, "Valid-5000-EUR")  # even a good card waits now
+    expect(shop.message).to_have_text("Too many attempts. Please wait a few minutes and try again.")
+    (error,) = shop.events("onError")
+    assert (error["status"], error["code"]) == (429, "TooManyRequests")
+    assert "Valid-5000-EUR" not in shop.ledger()["cards"]  # the provider was not asked
+    shop.screenshot("06-too-many-attempts")
+
+
+@pytest.mark.parametrize("language, text", [
+    ("de", "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."),
+    ("es", "Demasiados intentos. Espera unos minutos e inténtalo de nuevo."),
+])
+def test_the_limit_is_explained_in_the_shoppers_language(shop, language, text):
+    refused = {"statusCode": 429, "message": "Too many failed gift card attempts; try again in 60 seconds.",
+               "errors": [{"code": "TooManyRequests", "message": "Too many failed gift card attempts"}]}
+    shop.page.route(f"{shop.processor}/balance", lambda route: route.fulfill(
+        status=429, json=refused, headers={"Access-Control-Allow-Origin": "*", "Retry-After": "60"}))
+    shop.open(language)
+    check_balance(shop, "Valid-5000-EUR")
+    expect(shop.message).to_have_text(text)
+
+
 def test_expired_session_is_explained(shop):
     shop.page.route(
         f"{shop.processor}/balance",

@@ -457,6 +457,7 @@ export class GiftCardComponent {
     let key = "error.unexpected";
     if (reported.type === "NetworkError" || reported.type === "Timeout") key = "error.network";
     else if (reported.status === 401) key = "error.session";
+    else if (reported.code === "TooManyRequests") key = "error.rateLimited";
     else if (reported.type === "InvalidAmount") key = "error.amount";
     else if (reported.code === "OutcomeUnknown") key = "state.GenericError";
     else if (reported.code === "EarlierRedeemPending") key = "error.earlierPending";

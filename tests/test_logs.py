@@ -1,6 +1,7 @@
 import json
 import logging
 import re
+import sys
 
 import pytest
 import requests
@@ -38,8 +39,6 @@ def test_json_formatter_redacts_exceptions():
     try:
         raise ValueError('bad {"pin": "9999"}')
     except ValueError:
-        import sys
-
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     entry = json.loads(JsonFormatter().format(record))
     assert "9999" not in entry["exception"]
@@ -99,3 +98,38 @@ def test_access_lines_are_off_by_default(caplog):
             requests.get(f"{server.url}/hello", timeout=5)
     served = [r for r in caplog.records if r.name.startswith(("giftcard_connect", "werkzeug"))]
     assert not served
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("GET /demo/sessions/7b53-1417?expand=x HTTP/1.1", "7b53-1417"),
+    ('"GET /p/sessions/abc_DEF-9 HTTP/1.1" 200 437', "abc_DEF-9"),
+    ("Authorization: Bearer eyJhbGciOi.eyJzdWIi.sig", "eyJhbGciOi.eyJzdWIi.sig"),
+    ("Authorization: Basic bWVyY2hhbnQ6c2VjcmV0", "bWVyY2hhbnQ6c2VjcmV0"),
+    ("headers={'X-Session-Id': 'sess-42'}", "sess-42"),
+    ("token=tok-9&token_type_hint=access_token", "tok-9"),
+    ("refresh_token=r-1 password=hunter2 api_key=k-1 apiKey: k-2", "hunter2"),
+    ('{"giftCardCode": "GC-77", "PIN": "4321"}', "GC-77"),
+])
+def test_redact_masks_credentials_and_session_paths(text, secret):
+    assert secret not in redact(text)
+    assert "****" in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "commercetools answered status_code=401 after 3 attempts",
+    "status_code: 409, errorCode=ConcurrentModification, http_code=502",
+    "provider error_code=Expired, decline-code: Invalid, errorCode='X'",
+])
+def test_redact_masks_values_not_words_that_contain_code(text):
+    assert redact(text) == text
+
+
+def test_text_format_redacts_exception_text_too():
+    try:
+        raise RuntimeError("GET /demo/sessions/sess-xyz failed with pin=9999")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    RedactingFilter().filter(record)
+    text = logging.Formatter("%(levelname)s %(message)s").format(record)
+    assert "sess-xyz" not in text and "9999" not in text
+    assert "Traceback" in text and "/sessions/****" in text

@@ -1,8 +1,11 @@
-"""Structured logs with a correlation id, and a last line of defence against leaked codes.
+"""Structured logs with a correlation id, and a last line of defence against leaked secrets.
 
-The code never logs gift card codes or PINs in the first place (``GiftCard`` masks its
-repr); ``RedactingFilter`` additionally scrubs ``code``/``pin`` values that a library
-might print, e.g. a request body in a debug line.
+The code never logs gift card codes, PINs, session ids or tokens in the first place
+(``GiftCard`` masks its repr, commercetools paths are logged with the session id
+masked); ``RedactingFilter`` additionally scrubs what a library might print: a
+``code``/``pin``/secret field of a request body, a bearer or basic credential, and the
+session id in a ``…/sessions/<id>`` URL (urllib3 logs every URL at DEBUG). It masks
+values only: ``status_code=401`` stays as it is.
 """
 
 from __future__ import annotations
@@ -15,19 +18,36 @@ import time
 
 from flask import g, has_request_context
 
+MASK = "****"
+# A field name on its own (not the end of ``status_code`` or ``errorCode``), then its value.
 SECRET_FIELDS = re.compile(
-    r"""(?P<key>["']?(?:code|pin|giftCardCode|client_secret|access_token|token)["']?\s*[:=]\s*["']?)"""
-    r"""(?P<value>[^"',}&\s]+)""",
+    r"""(?P<key>(?<![\w-])["']?(?:code|pin|giftCardCode|client_secret|clientSecret|secret|"""
+    r"""password|api_key|apiKey|access_token|refresh_token|token|X-Session-Id|session_id|"""
+    r"""sessionId)["']?\s*[:=]\s*["']?)(?P<value>[^"',}&\s]+)""",
     re.IGNORECASE,
 )
+CREDENTIALS = re.compile(r"(?P<key>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]+)", re.IGNORECASE)
+SESSION_PATHS = re.compile(r"(?P<key>/sessions/)(?P<value>[^/?#\s\"']+)")
+PATTERNS = (SECRET_FIELDS, CREDENTIALS, SESSION_PATHS)
 
 
 def redact(text: str) -> str:
-    return SECRET_FIELDS.sub(lambda m: m.group("key") + "****", text)
+    """``text`` with every secret-looking value replaced by ``****``."""
+    for pattern in PATTERNS:
+        text = pattern.sub(lambda m: m.group("key") + MASK, text)
+    return text
+
+
+def mask_session_path(path: str) -> str:
+    """A commercetools URL path with the Checkout session id masked, for logs and errors."""
+    return SESSION_PATHS.sub(lambda m: m.group("key") + MASK, path)
 
 
 class RedactingFilter(logging.Filter):
-    """Adds ``correlation_id`` to each record and scrubs secret-looking fields."""
+    """Adds ``correlation_id`` to each record and scrubs secret-looking values from its
+    message, exception text and stack, whichever formatter writes it afterwards."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "correlation_id"):
@@ -38,6 +58,12 @@ class RedactingFilter(logging.Filter):
         clean = redact(message)
         if clean != message:
             record.msg, record.args = clean, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
@@ -60,8 +86,8 @@ class JsonFormatter(logging.Formatter):
         for name in ACCESS_FIELDS:
             if hasattr(record, name):
                 entry[name] = getattr(record, name)
-        if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
+        if record.exc_info or record.exc_text:
+            entry["exception"] = redact(record.exc_text or self.formatException(record.exc_info))
         return json.dumps(entry)
 
 

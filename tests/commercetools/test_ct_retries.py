@@ -233,3 +233,17 @@ def test_a_non_network_request_error_is_not_retried(rsps, client, sleeps):
     assert caught.value.status_code is None
     assert len(calls_to(rsps, "GET", URL)) == 1
     assert sleeps == []
+
+
+def test_session_ids_never_reach_retry_warnings_or_errors(rsps, client, sleeps, caplog):
+    """The session id is a credential of the shopper: logged paths show it masked."""
+    add_token(rsps)
+    url = f"{SESSIONS}/sess-secret-4711"
+    rsps.get(url, status=503, body="busy")
+    with pytest.raises(CommercetoolsError) as caught:
+        client.get_session("sess-secret-4711")
+    warnings = [r.getMessage() for r in caplog.records if r.name.endswith("transport")]
+    assert len(warnings) == 3
+    assert all("/sessions/**** failed (HTTP 503)" in line for line in warnings)
+    assert "sess-secret-4711" not in str(caught.value) + repr(caught.value) + "".join(warnings)
+    assert "/sessions/****" in str(caught.value)

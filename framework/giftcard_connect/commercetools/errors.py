@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import requests
 
 from giftcard_connect.errors import GiftCardConnectError
+from giftcard_connect.logs import mask_session_path
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -48,7 +49,7 @@ class CommercetoolsError(GiftCardConnectError):
         request = response.request
         sent = request.headers.get(CORRELATION_HEADER) if request is not None else None
         if request is not None and request.url:
-            message = f"{request.method} {urlsplit(request.url).path}: {message}"
+            message = f"{request.method} {mask_session_path(urlsplit(request.url).path)}: {message}"
         return cls(
             message,
             status_code=response.status_code,

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from ..logs import mask_session_path
 from .errors import CORRELATION_HEADER, CommercetoolsError
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class Transport:
         correlation_id = self._correlation_id() if self._correlation_id else None
         if correlation_id:
             headers[CORRELATION_HEADER] = correlation_id
-        path = urlsplit(url).path
+        path = mask_session_path(urlsplit(url).path)  # for logs and errors
         try:
             request = requests.Request(method, url, headers=headers, **kwargs).prepare()
         except requests.exceptions.RequestException as exc:  # a bug, not the network

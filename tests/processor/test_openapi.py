@@ -100,3 +100,50 @@ def test_openapi_redeem_refusals_are_errors_not_declines(client, checkout):
     failure = {"result": "Failure", "paymentReference": "p", "status": {"state": "Expired"}}
     with pytest.raises(ValidationError):
         OAS30Validator(declared(spec, "/redeem", "post", 400)).validate(failure)
+
+
+def test_openapi_refund_requires_its_amount_and_names_every_action(client):
+    schemas = client.get("/openapi.json").json["components"]["schemas"]
+    items = schemas["PaymentIntent"]["properties"]["actions"]["items"]
+    assert items["discriminator"] == {"propertyName": "action"}
+    actions = {ref["$ref"].rsplit("/", 1)[-1] for ref in items["oneOf"]}
+    assert actions == {"CaptureAction", "RefundAction", "CancelAction", "ReverseAction"}
+    assert sorted(schemas["RefundAction"]["required"]) == ["action", "amount"]
+    assert schemas["RefundAction"]["properties"]["action"]["enum"] == ["refundPayment"]
+    assert schemas["CaptureAction"]["required"] == ["action"]
+
+
+@pytest.mark.parametrize("path, method, statuses", [
+    ("/balance", "post", {"200", "400", "401", "415", "429", "500", "502", "503"}),
+    ("/redeem", "post", {"200", "400", "401", "409", "415", "429", "500", "502", "503"}),
+    ("/operations/config", "get", {"200", "401", "500", "502", "503"}),
+    ("/operations/status", "get", {"200", "401", "500", "503"}),
+    ("/operations/payment-intents/{paymentId}", "post",
+     {"200", "400", "401", "403", "404", "409", "415", "500", "502", "503"}),
+])
+def test_openapi_declares_every_status_an_endpoint_can_answer(client, path, method, statuses):
+    responses = client.get("/openapi.json").json["paths"][path][method]["responses"]
+    assert set(responses) == statuses
+    for status in statuses - {"200"}:
+        assert "application/json" in responses[status]["content"], status
+
+
+def test_openapi_errors_match_real_error_answers(client, checkout, fake_provider):
+    """415, a too-deep body, a missing session and the rate limit, as the server sends them."""
+    spec = client.get("/openapi.json").json
+    session = checkout.session()
+    answers = {
+        415: client.post("/balance", data="code=x", headers={"X-Session-Id": session,
+                                                             "Content-Type": "text/plain"}),
+        400: client.post("/balance", data="[" * 1000 + "]" * 1000,
+                         headers={"X-Session-Id": session, "Content-Type": "application/json"}),
+        401: client.post("/balance", json={"code": "x"}),
+    }
+    fake_provider.balance_result = GiftCardError("NotFound")
+    for _ in range(10):
+        client.post("/balance", json={"code": "x"}, headers={"X-Session-Id": session})
+    answers[429] = client.post("/balance", json={"code": "x"}, headers={"X-Session-Id": session})
+    for status, response in answers.items():
+        assert response.status_code == status
+        OAS30Validator(declared(spec, "/balance", "post", status)).validate(response.json)
+    assert "Retry-After" in spec["paths"]["/balance"]["post"]["responses"]["429"]["headers"]

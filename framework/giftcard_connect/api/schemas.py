@@ -11,7 +11,6 @@ from marshmallow import (
     fields,
     pre_load,
     validate,
-    validates_schema,
 )
 
 from .body import read_json_object
@@ -50,22 +49,58 @@ class RedeemSchema(GiftCardSchema):
     redeemAmount = fields.Nested(MoneySchema, required=True)
 
 
-INTENT_ACTIONS = ("capturePayment", "refundPayment", "cancelPayment", "reversePayment")
-
-
-class IntentActionSchema(Schema):
+class _ActionSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    action = fields.String(required=True, validate=validate.OneOf(INTENT_ACTIONS))
-    amount = fields.Nested(MoneySchema, load_default=None)
     merchantReference = fields.String(load_default=None, validate=validate.Length(min=1, max=256))
+
+
+class RefundActionSchema(_ActionSchema):
+    """Give back ``amount`` of the payment's charge (``transactionId``, if given, names it)."""
+
+    action = fields.String(required=True, validate=validate.Equal("refundPayment"))
+    amount = fields.Nested(MoneySchema, required=True)
     transactionId = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
 
-    @validates_schema
-    def _refund_needs_amount(self, data, **kwargs):
-        if data.get("action") == "refundPayment" and data.get("amount") is None:
-            raise ValidationError("Missing data for required field.", "amount")
+
+class CaptureActionSchema(_ActionSchema):
+    """Accepted for Checkout's sake; a gift card charge is captured when it is made."""
+
+    action = fields.String(required=True, validate=validate.Equal("capturePayment"))
+    amount = fields.Nested(MoneySchema, load_default=None)
+
+
+class CancelActionSchema(_ActionSchema):
+    action = fields.String(required=True, validate=validate.Equal("cancelPayment"))
+
+
+class ReverseActionSchema(_ActionSchema):
+    action = fields.String(required=True, validate=validate.Equal("reversePayment"))
+
+
+ACTION_SCHEMAS: dict[str, type[Schema]] = {
+    "capturePayment": CaptureActionSchema,
+    "refundPayment": RefundActionSchema,
+    "cancelPayment": CancelActionSchema,
+    "reversePayment": ReverseActionSchema,
+}
+INTENT_ACTIONS = tuple(ACTION_SCHEMAS)
+
+
+class IntentActionField(fields.Field):
+    """One action, validated by the schema its ``action`` names (a oneOf in OpenAPI)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise ValidationError("Not a valid object.")
+        action = value.get("action")
+        if action is None:
+            raise ValidationError({"action": ["Missing data for required field."]})
+        schema = ACTION_SCHEMAS.get(action) if isinstance(action, str) else None
+        if schema is None:
+            raise ValidationError({"action": [f"Must be one of: {', '.join(INTENT_ACTIONS)}."]})
+        return schema().load(value)
 
 
 class PaymentIntentSchema(Schema):
@@ -74,9 +109,7 @@ class PaymentIntentSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    actions = fields.List(
-        fields.Nested(IntentActionSchema), required=True, validate=validate.Length(equal=1)
-    )
+    actions = fields.List(IntentActionField(), required=True, validate=validate.Length(equal=1))
 
 
 def load_json(schema: Schema) -> dict[str, Any]:

@@ -26,7 +26,9 @@ SECRET_FIELDS = re.compile(
     r"""sessionId)["']?\s*[:=]\s*["']?)(?P<value>[^"',}&\s]+)""",
     re.IGNORECASE,
 )
-CREDENTIALS = re.compile(r"(?P<key>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]+)", re.IGNORECASE)
+CREDENTIALS = re.compile(
+    r"(?P<key>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]+)", re.IGNORECASE
+)
 SESSION_PATHS = re.compile(r"(?P<key>/sessions/)(?P<value>[^/?#\s\"']+)")
 PATTERNS = (SECRET_FIELDS, CREDENTIALS, SESSION_PATHS)
 

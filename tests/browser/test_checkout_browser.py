@@ -699,7 +699,8 @@ def test_provider_enabler_extends_the_base_one(shop, tmp_path):
                 }""",
                 {"processorUrl": processor.url, "sessionId": session_id},
             )
-            expect(shop.page.locator("#acme .gcc-giftcard")).to_have_attribute("data-provider", "acme")
+            acme = shop.page.locator("#acme .gcc-giftcard")
+            expect(acme).to_have_attribute("data-provider", "acme")
             card = shop.page.get_by_label("Acme card number")
             card.fill("Valid-5000-EUR")
             card.press("Enter")

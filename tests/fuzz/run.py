@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="repeat a run exactly")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log of every case
+    # Only errors of the services: no access log line or 429 warning per case.
+    logging.basicConfig(level=logging.ERROR)
     result = fuzz(args.max_examples, args.seed, args.workers)
     print(result.output)
     print(f"fuzz: {result.operations} operations, {result.cases} test cases, "

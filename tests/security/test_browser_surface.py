@@ -56,7 +56,8 @@ def test_every_answer_with_card_data_is_neither_sniffed_nor_stored(
 ):
     bearer = {"Authorization": f"Bearer {merchant_token}"}
     answers = {
-        "balance": client.post("/balance", json={"code": "GC-1"}, headers={"X-Session-Id": session}),
+        "balance": client.post("/balance", json={"code": "GC-1"},
+                               headers={"X-Session-Id": session}),
         "config": client.get("/operations/config", headers={"X-Session-Id": session}),
         "intent": client.post(f"/operations/payment-intents/{payment}", headers=bearer,
                               json={"actions": [{"action": "refundPayment", "amount": AMOUNT}]}),
@@ -68,8 +69,9 @@ def test_every_answer_with_card_data_is_neither_sniffed_nor_stored(
     fake_provider.balance_result = fake_provider.redeem_result = GiftCardError("Expired")
     answers["decline"] = client.post("/balance", json={"code": "GC-1"},
                                      headers={"X-Session-Id": session})
-    answers["redeem failure"] = client.post("/redeem", json={"code": "GC-1", "redeemAmount": AMOUNT},
-                                            headers={"X-Session-Id": session})
+    answers["redeem failure"] = client.post(
+        "/redeem", json={"code": "GC-1", "redeemAmount": AMOUNT}, headers={"X-Session-Id": session}
+    )
     assert {name: a.status_code for name, a in answers.items()} == {
         "balance": 200, "config": 200, "intent": 200, "status": 200, "no session": 401,
         "unknown path": 404, "healthz": 200, "decline": 400, "redeem failure": 200,
@@ -99,8 +101,9 @@ def test_bodies_must_be_sent_as_json(client, session, payment, merchant_token, p
     body = {"code": "GC-1", "redeemAmount": AMOUNT, "actions": [{"action": "cancelPayment"}]}
     response = client.post(url, data=json.dumps(body), headers=headers)
     assert response.status_code == 415
-    assert response.json == {"statusCode": 415, "message": response.json["message"], "errors": [
-        {"code": "UnsupportedMediaType", "message": "The request body must be sent as application/json."}]}
+    message = "The request body must be sent as application/json."
+    assert response.json == {"statusCode": 415, "message": message,
+                             "errors": [{"code": "UnsupportedMediaType", "message": message}]}
     assert_private(response)
 
 
@@ -126,8 +129,8 @@ def test_deep_nesting_is_a_clear_400_never_a_500(
     calls = len(fake_provider.calls)
     response = client.post(url, data=body, headers=headers)
     assert response.status_code == 400
-    assert response.json["errors"] == [{"code": "InvalidJsonInput",
-                                        "message": f"Request body nests deeper than {MAX_DEPTH} levels."}]
+    message = f"Request body nests deeper than {MAX_DEPTH} levels."
+    assert response.json["errors"] == [{"code": "InvalidJsonInput", "message": message}]
     assert len(fake_provider.calls) == calls
 
 

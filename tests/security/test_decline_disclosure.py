@@ -54,5 +54,7 @@ def test_redeem_answers_are_identical_but_the_payments_say_why(processor, checko
     ("Valid-0-EUR", None, "ZeroBalance"),
     ("PIN-5000-EUR", "1234", "Valid"),
 ])
-def test_a_card_that_exists_is_named_once_code_and_pin_are_right(processor, checkout, code, pin, state):
+def test_a_card_that_exists_is_named_once_code_and_pin_are_right(
+    processor, checkout, code, pin, state
+):
     assert balance(processor.url, checkout.session(), code, pin).json()["status"]["state"] == state

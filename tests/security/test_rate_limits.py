@@ -146,7 +146,7 @@ def test_a_limited_browser_can_read_the_429(limited, checkout, fake_provider):
     refused = balance(client, session, Origin=ORIGIN)
     assert_limited(refused)
     assert refused.headers["Access-Control-Allow-Origin"] == ORIGIN
-    exposed = {h.strip().lower() for h in refused.headers["Access-Control-Expose-Headers"].split(",")}
+    exposed = refused.headers["Access-Control-Expose-Headers"].lower().replace(" ", "").split(",")
     assert "retry-after" in exposed
     preflight = client.options("/balance", headers={
         "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
@@ -154,7 +154,9 @@ def test_a_limited_browser_can_read_the_429(limited, checkout, fake_provider):
     assert preflight.status_code == 200  # a preflight is never limited
 
 
-def test_session_ids_are_hashed_in_the_limiter_and_its_logs(limited, checkout, fake_provider, caplog):
+def test_session_ids_are_hashed_in_the_limiter_and_its_logs(
+    limited, checkout, fake_provider, caplog
+):
     caplog.set_level(logging.DEBUG)
     client = limited(GIFTCARD_RATE_LIMIT_PER_SESSION="1 per minute")
     fake_provider.balance_result = DECLINE

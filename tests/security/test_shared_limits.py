@@ -26,11 +26,11 @@ def instances(emulator, mock_provider):
     """``instances(storage)``: two processors counting failed attempts in ``storage``."""
     servers = []
 
-    def start(storage: str) -> list[str]:
+    def start(storage: str, limits: dict = LIMITS) -> list[str]:
         for name in ("processor-a", "processor-b"):
             app = create_app(processor_config(
                 emulator.url, GIFTCARD_MOCK_URL=mock_provider.url,
-                GIFTCARD_RATE_LIMIT_STORAGE=storage, **LIMITS,
+                GIFTCARD_RATE_LIMIT_STORAGE=storage, **limits,
             ))
             servers.append(BackgroundServer(app, name=name).start())
         return [server.url for server in servers]
@@ -93,3 +93,22 @@ def test_without_redis_server_the_tests_fail_naming_the_package(tmp_path, monkey
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match="apt-get install -y redis-server"):
         RedisServer(tmp_path).start()
+
+
+@pytest.mark.parametrize("new_session_each_time, reached", [(False, 10), (True, 50)])
+def test_an_enumeration_bot_meets_the_default_limits_on_two_instances(
+    instances, redis_server, checkout, new_session_each_time, reached
+):
+    """300 guessed codes from one address, spread over both instances: 10 per session, 50
+    per address are answered; the rest is refused before the provider is asked."""
+    urls = instances(redis_server.url, limits={})
+    session = checkout.session()
+    answers = []
+    for _, url in zip(range(300), itertools.cycle(urls)):
+        if new_session_each_time:
+            session = checkout.session(checkout.cart(100))
+        answers.append(guess(url, session).status_code)
+    assert answers.count(400) == reached  # declines, from the provider
+    assert answers.count(429) == 300 - reached  # refused before the provider was asked
+    print(f"{300 - reached} of 300 guesses refused with 429 "
+          f"({'a new session each' if new_session_each_time else 'one session'})")

@@ -77,7 +77,9 @@ class CheckSchema(Schema):
 
 
 class StatusSchema(Schema):
-    status = fields.String(required=True, metadata={"enum": ["OK", "Partially Available", "Unavailable"]})
+    status = fields.String(
+        required=True, metadata={"enum": ["OK", "Partially Available", "Unavailable"]}
+    )
     timestamp = fields.String(required=True)
     version = fields.String(required=True)
     metadata = fields.Dict(required=True)

@@ -47,7 +47,8 @@ def disclosed(error: GiftCardError) -> GiftCardError:
 def decline_body(error: GiftCardError) -> dict:
     """The decline shape the Enabler reads: ``{status:{state, errors:[{code, message}]}}``."""
     shown = disclosed(error)
-    return {"status": {"state": shown.state, "errors": [{"code": shown.code, "message": shown.message}]}}
+    errors = [{"code": shown.code, "message": shown.message}]
+    return {"status": {"state": shown.state, "errors": errors}}
 
 
 def decline_status(error: GiftCardError) -> int:

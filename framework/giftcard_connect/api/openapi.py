@@ -210,7 +210,8 @@ def build_spec(server_url: str | None = None) -> dict:
     spec.components.security_scheme(
         "oauth2", {"type": "http", "scheme": "bearer",
                    "description": "commercetools access token, introspected; needs "
-                                  "manage_checkout_payment_intents or manage_project for this project"})
+                                  "manage_checkout_payment_intents or manage_project for "
+                                  "this project"})
     spec.components.security_scheme(
         "jwt", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                 "description": "Merchant Center JWT (RS256, verified against CTP_JWKS_URL)"})

@@ -58,7 +58,9 @@ class BackgroundServer:
         access_log: bool = False,
     ):
         handler = request_handler(name, log_requests=access_log)
-        self._server = make_server(host, port, self._dispatch, threaded=True, request_handler=handler)
+        self._server = make_server(
+            host, port, self._dispatch, threaded=True, request_handler=handler
+        )
         self.host = host
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"

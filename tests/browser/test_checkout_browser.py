@@ -468,7 +468,7 @@ def test_too_many_failed_attempts_are_explained_and_refused_before_the_provider(
     """The demo processor's real limit: 10 declines per session, then 429 with Retry-After."""
     for attempt in range(10):
         check_balance(shop, f"Wrong-Code-{attempt}")
-        expect(shop.message).to_have_text(UNUSABLE)
+        expect(shop.message).to_have_text(UNUSABLE_NO_PIN)
     check_balance(shop, "Valid-5000-EUR")  # even a good card waits now
     expect(shop.message).to_have_text("Too many attempts. Please wait a few minutes and try again.")
     (error,) = shop.events("onError")

@@ -205,9 +205,9 @@ DECLINES = [
     ("Expired", "Expired", "Expired", "This gift card has expired."),
     (
         "NotFound",
-        "Invalid",  # an unknown code is answered like a wrong PIN
+        "Invalid",  # an unknown code is answered like a missing PIN
         "NotFound",
-        "This gift card cannot be used. Check the code and the PIN and try again.",
+        "This gift card cannot be used. Check the code, and enter the PIN if your card has one.",
     ),
     ("Valid-00500-EUR", "Valid", "Expired", "This gift card has expired."),
 ]
@@ -322,7 +322,7 @@ def test_bare_failure_of_the_established_contract_reaches_on_complete(
     assert shop.events() == [
         {"event": "onComplete", "isSuccess": False, "paymentReference": "payment-1"}
     ]
-    expect(shop.message).to_have_text(  # read as Invalid; the mock's PIN field is shown
-        "This gift card cannot be used. Check the code and the PIN and try again."
+    expect(shop.message).to_have_text(  # read as Invalid; the mock's PIN field is empty
+        "This gift card cannot be used. Check the code, and enter the PIN if your card has one."
     )
     assert shop.ledger()["redemptions"] == []

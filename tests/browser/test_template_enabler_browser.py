@@ -62,13 +62,6 @@ def provider(request, tmp_path_factory):
 def page_with_enabler(provider, emulator, merchant, browser):
     """A merchant page on its own origin with the provider's Enabler mounted."""
     prefix = f"GIFTCARD_{provider['slug'].upper().replace('-', '_')}_"
-    app = create_app(processor_config(
-        emulator.url,
-        provider["slug"],
-        PLUGINS={provider["slug"]: provider["plugin"]},
-        LOAD_ENTRYPOINTS=False,
-        **{f"{prefix}BASE_URL": provider["url"], f"{prefix}API_KEY": provider["api_key"]},
-    ))
     merchant_page = Flask("merchant")
     merchant_page.get("/")(
         lambda: '<!doctype html><title>Merchant</title><main id="giftcard"></main>'
@@ -78,12 +71,20 @@ def page_with_enabler(provider, emulator, merchant, browser):
     errors, requests_ = [], []
     page.on("pageerror", lambda error: errors.append(error))
     page.on("request", lambda request_: requests_.append(request_))
-    with BackgroundServer(app, name="processor") as processor, \
-            BackgroundServer(merchant_page, name="merchant") as shop:
-        session_id = Checkout(merchant, provider["slug"]).session(processorUrl=processor.url)
-        page.goto(shop.url)
-        page.evaluate(MOUNT, {"processorUrl": processor.url, "sessionId": session_id})
-        yield page, requests_
+    with BackgroundServer(merchant_page, name="merchant") as shop:
+        app = create_app(processor_config(
+            emulator.url,
+            provider["slug"],
+            PLUGINS={provider["slug"]: provider["plugin"]},
+            LOAD_ENTRYPOINTS=False,
+            GIFTCARD_ALLOWED_ORIGINS=shop.url,  # the merchant page's origin, and no other
+            **{f"{prefix}BASE_URL": provider["url"], f"{prefix}API_KEY": provider["api_key"]},
+        ))
+        with BackgroundServer(app, name="processor") as processor:
+            session_id = Checkout(merchant, provider["slug"]).session(processorUrl=processor.url)
+            page.goto(shop.url)
+            page.evaluate(MOUNT, {"processorUrl": processor.url, "sessionId": session_id})
+            yield page, requests_
     context.close()
     assert not errors, errors
 

@@ -188,6 +188,6 @@ def test_no_secret_reaches_a_log_line(
     assert found(scanner.own_raw, secrets) == []
     levels = {record.levelname for record, _ in scanner.written}
     assert {"DEBUG", "INFO", "WARNING", "ERROR"} <= levels
-    assert len(scanner.written) > 300
+    assert len(scanner.written) > 250
     print(f"log records scanned: {len(scanner.written)} ({len(scanner.own_raw)} of the "
           f"processor's own also before the scrubber), secrets searched: {len(secrets)}")

@@ -217,3 +217,10 @@ def test_intent_requires_bearer_token(client, redeemed):
                            json={"actions": [{"action": "cancelPayment"}]})
     assert response.status_code == 401
     assert response.json["error"] == "access_denied"
+
+
+def test_refund_currency_must_be_three_ascii_letters(client, merchant_token, redeemed):
+    response = intent(client, merchant_token, redeemed, action="refundPayment",
+                      amount={"centAmount": 100, "currencyCode": "ßur"})
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "actions.0.amount.currencyCode"

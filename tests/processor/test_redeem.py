@@ -347,3 +347,15 @@ def test_redeem_session_of_another_payment_interface_writes_nothing(client, chec
     assert "GIFTCARD_PAYMENT_INTERFACE" in response.json["message"]
     assert payments_of(merchant) == []
     assert fake_provider.calls == []
+
+
+@pytest.mark.parametrize("currency", ["ßab", "ÄÖÜ", "eu€", "E1R", "EURO", "EU"])
+def test_redeem_currency_must_be_three_ascii_letters(client, checkout, fake_provider, currency):
+    """Found by the fuzz run: "ß".upper() is "SS", and a currency of two letters was a 500."""
+    response = redeem(client, checkout.session(), currency=currency)
+    assert response.status_code == 400
+    assert response.json["errors"][0] == {
+        "code": "InvalidField", "field": "redeemAmount.currencyCode",
+        "message": "The value for field redeemAmount.currencyCode is invalid: Must be a "
+                   "three-letter ISO 4217 code."}
+    assert not fake_provider.calls

@@ -42,7 +42,12 @@ class MoneySchema(Schema):
         unknown = EXCLUDE
 
     centAmount = fields.Integer(required=True, strict=True)
-    currencyCode = fields.String(required=True, validate=validate.Length(equal=3))
+    # Three ASCII letters: any other three characters may not stay three when upper-cased
+    # ("ß" becomes "SS"), and no ISO 4217 code has them.
+    currencyCode = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z]{3}$", error="Must be a three-letter ISO 4217 code."),
+    )
 
 
 class RedeemSchema(GiftCardSchema):

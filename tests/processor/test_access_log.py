@@ -61,7 +61,8 @@ def test_declines_and_auth_failures_are_logged_with_their_status(client, checkou
     session_id = checkout.session()
     caplog.set_level(logging.INFO, logger=ACCESS)
     client.post("/balance", json={"code": CODE}, headers={"X-Session-Id": "not-a-session"})
-    client.post("/balance", data="{not json", headers={"X-Session-Id": session_id})
+    client.post("/balance", data="{not json", content_type="application/json",
+                headers={"X-Session-Id": session_id})
     lines = access_lines(caplog)
     assert [(r.route, r.status) for r in lines] == [("/balance", 401), ("/balance", 400)]
     for line in lines:

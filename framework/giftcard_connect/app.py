@@ -25,6 +25,7 @@ from .config import Settings
 from .connections import pooled_session
 from .errors import ConfigurationError
 from .models import ProviderContext
+from .payments.balance import CartCurrencies
 from .plugins import get_plugin_manager
 from .provider import Provider
 from .runtime import Runtime
@@ -98,6 +99,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ),
         status_checks=ThreadPoolExecutor(max_workers=4, thread_name_prefix="status-check"),
         overlap=ThreadPoolExecutor(max_workers=32, thread_name_prefix="overlap"),
+        cart_currencies=CartCurrencies(),
         jwt_verifier=_jwt_verifier(settings),
     )
     app.extensions["giftcard_connect_plugins"] = pm

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .auth.session import SessionVerifier
     from .commercetools import CommercetoolsClient
     from .config import Settings
+    from .payments.balance import CartCurrencies
     from .provider import Provider
 
 
@@ -31,6 +32,7 @@ class Runtime:
     introspector: "TokenIntrospector"
     status_checks: ThreadPoolExecutor
     overlap: ThreadPoolExecutor
+    cart_currencies: "CartCurrencies"
     jwt_verifier: "JwtVerifier | None" = None
 
     def in_parallel(self, task: Callable[[], T]) -> Future[T]:

@@ -93,7 +93,6 @@ def test_balance_commercetools_down_answers_503_even_when_the_provider_declined(
     client, checkout, emulator, fake_provider
 ):
     session = checkout.session()
-    post_balance(client, session)  # the session is cached
     fake_provider.balance_result = GiftCardError("NotFound", "NotFound", "No such card")
     requests.put(f"{emulator.url}/_emulator/faults",
                  json=[{"route": "GET /<projectKey>/carts/<id>", "status": 503}], timeout=5).raise_for_status()
@@ -218,3 +217,29 @@ def test_operations_config_tells_enabler_about_pin(client, checkout):
 
 def test_operations_config_requires_session(client):
     assert client.get("/operations/config").status_code == 401
+
+
+def test_balance_of_a_known_cart_asks_only_the_provider(client, checkout, emulator, fake_provider):
+    """A cart's currency never changes: once read, later balance checks of the cart skip it."""
+    cart = checkout.cart()
+    first, second = checkout.session(cart), checkout.session(cart)
+    assert post_balance(client, first).status_code == 200
+    requests.post(f"{emulator.url}/_emulator/stats/reset", timeout=5).raise_for_status()
+
+    assert post_balance(client, first).json["status"]["state"] == "Valid"
+    assert post_balance(client, second).json["status"]["state"] == "Valid"
+
+    counted = requests.get(f"{emulator.url}/_emulator/stats", timeout=5).json()["requests"]
+    assert "GET /<projectKey>/carts/<id>" not in counted
+    assert counted["GET /<projectKey>/sessions/<id>"] == 1  # the second session, once
+    assert [c[0] for c in fake_provider.calls] == ["balance"] * 3
+
+
+def test_balance_of_a_known_cart_in_another_currency_never_asks_the_provider(
+    client, checkout, fake_provider
+):
+    session = checkout.session(checkout.cart(currency="USD"))
+    assert post_balance(client, session).json["status"]["state"] == "CurrencyNotMatch"
+    fake_provider.calls.clear()
+    assert post_balance(client, session).json["status"]["state"] == "CurrencyNotMatch"
+    assert fake_provider.calls == []

@@ -152,7 +152,7 @@ def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[st
                 with_processor: bool = True) -> Stack:
     """Start the services (the processor unless told not to) and wait until each answers."""
     secret = secrets.token_urlsafe(16)
-    emulator_port, provider_port, processor_port = free_port(), free_port(), free_port()
+    emulator_port, provider_port = free_port(), free_port()
     emulator_url = f"http://127.0.0.1:{emulator_port}"
     provider_url = f"http://127.0.0.1:{provider_port}"
     stack = Stack(None, None, None, secret)  # type: ignore[arg-type]
@@ -173,20 +173,30 @@ def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[st
         stack.provider.wait_until_up("/v1/health")
         if not with_processor:
             return stack
-        env = {**os.environ, **processor_env(stack), **extra_env}
-        stack.processor = _start(
-            "processor",
-            [command("giftcard-connect"), "serve", "--host", "127.0.0.1",
-             "--port", str(processor_port), "--workers", str(workers), "--threads", str(threads)],
-            f"http://127.0.0.1:{processor_port}", workdir, env, with_children=True,
+        stack.processor = start_processor(
+            stack, workdir, workers=workers, threads=threads, extra_env=extra_env
         )
-        stack.started.append(stack.processor)
-        stack.processor.wait_until_up("/healthz")
-        _wait_for_workers(stack.processor, workers)
     except BaseException:
         stack.stop()
         raise
     return stack
+
+
+def start_processor(stack: Stack, workdir: Path, *, workers: int, threads: int,
+                    extra_env: dict[str, str], name: str = "processor") -> Service:
+    """One more ``giftcard-connect serve`` for this stack, up with all its workers."""
+    port = free_port()
+    env = {**os.environ, **processor_env(stack), **extra_env}
+    processor = _start(
+        name,
+        [command("giftcard-connect"), "serve", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+        f"http://127.0.0.1:{port}", workdir, env, with_children=True,
+    )
+    stack.started.append(processor)
+    processor.wait_until_up("/healthz")
+    _wait_for_workers(processor, workers)
+    return processor
 
 
 def _wait_for_workers(processor: Service, workers: int, timeout: float = 30) -> None:

@@ -15,9 +15,9 @@ import pytest
 import requests
 from giftcard_connect.app import create_app
 from giftcard_connect.servers import BackgroundServer
+from giftcard_connect_mock.books import assert_books_balance
 
 from ..conftest import processor_config
-from .money import assert_books_balance
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from typing import Any
 import requests
 from giftcard_connect import hookimpl
 from giftcard_connect.testing.money import fetch_payments
-
-from .money import fetch_ledger
+from giftcard_connect_mock.books import fetch_ledger
 
 PAYMENT_UPDATE = "POST /<projectKey>/payments/<id>"
 

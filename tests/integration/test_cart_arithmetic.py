@@ -12,6 +12,7 @@ import threading
 import pytest
 from giftcard_connect.journal import timestamp
 from giftcard_connect.reconcile import reconcile
+from giftcard_connect_mock.books import fetch_ledger
 
 from .flows import (
     balance_of,
@@ -26,7 +27,6 @@ from .flows import (
     seed_card,
     wait_until,
 )
-from .money import fetch_ledger
 
 
 def net_collected(merchant, cart_id: str) -> int:

@@ -15,6 +15,7 @@ import giftcard_connect_mock.plugin
 import pytest
 import requests
 from giftcard_connect.reconcile import reconcile
+from giftcard_connect_mock.books import fetch_ledger
 
 from .flows import (
     PAYMENT_UPDATE,
@@ -32,7 +33,6 @@ from .flows import (
     transactions_of,
     wait_until,
 )
-from .money import fetch_ledger
 
 CARD = "Valid-5000-EUR"  # a magic mock card: 50.00 EUR the first time the provider sees it
 

@@ -4,9 +4,9 @@ import copy
 import uuid
 
 import pytest
+from giftcard_connect_mock.books import book_problems
 
 from .flows import mock_redeem_directly, pending_charge_payment
-from .money import book_problems
 
 
 def money(cents):
@@ -91,23 +91,23 @@ def mutate(consistent, change):
     "change, expected",
     [
         # A redemption the journal never heard of: money taken without a Success.
-        (lambda l, p, i: l["redemptions"].append(redemption("lost", cents=500)), "provider holds"),
+        (lambda led, p, i: led["redemptions"].append(redemption("lost", cents=500)), "provider holds"),
         # The charge says Success but the provider voided it: a double refund in waiting.
-        (lambda l, p, i: l["redemptions"][0].update(voided=True), "provider holds"),
+        (lambda led, p, i: led["redemptions"][0].update(voided=True), "provider holds"),
         # A Success charge recorded twice for one redemption.
-        (lambda l, p, i: p.append(payment("r1", 3000) | {"id": "dup"}), "reference r1"),
+        (lambda led, p, i: p.append(payment("r1", 3000) | {"id": "dup"}), "reference r1"),
         # The void Refund missing after a Success charge was voided.
-        (lambda l, p, i: p[2]["transactions"].pop(), "provider holds"),
+        (lambda led, p, i: p[2]["transactions"].pop(), "provider holds"),
         # A Success charge with no provider redemption at all.
-        (lambda l, p, i: p.append(payment("ghost", 700)), "no provider redemption"),
+        (lambda led, p, i: p.append(payment("ghost", 700)), "no provider redemption"),
         # A balance that moved without any redemption.
-        (lambda l, p, i: l["cards"]["CARD-B"].update(amount=money(3999)), "balance 3999"),
+        (lambda led, p, i: led["cards"]["CARD-B"].update(amount=money(3999)), "balance 3999"),
         # A charge left Pending.
-        (lambda l, p, i: p.append(payment("r9", 100, "Pending")), "Pending"),
+        (lambda led, p, i: p.append(payment("r9", 100, "Pending")), "Pending"),
         # A card whose starting balance nobody knows.
-        (lambda l, p, i: i.pop("CARD-A"), "initial balance unknown"),
+        (lambda led, p, i: i.pop("CARD-A"), "initial balance unknown"),
         # Partially cancelled but commercetools still says everything was kept.
-        (lambda l, p, i: l["redemptions"][0].update(cancelled=money(1000)), "provider holds 2000"),
+        (lambda led, p, i: led["redemptions"][0].update(cancelled=money(1000)), "provider holds 2000"),
     ],
 )
 def test_inconsistent_books_fail(consistent, change, expected):

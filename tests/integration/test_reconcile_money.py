@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from giftcard_connect.app import create_app
 from giftcard_connect.cli import cli
 from giftcard_connect.reconcile import reconcile
+from giftcard_connect_mock.books import fetch_ledger
 
 from .flows import (
     Recorder,
@@ -24,7 +25,6 @@ from .flows import (
     seed_card,
     wait_until,
 )
-from .money import fetch_ledger
 
 
 def crashed_redeem(merchant, mock_url, code, cents):

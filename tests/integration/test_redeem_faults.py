@@ -12,6 +12,7 @@ import pytest
 import requests
 from giftcard_connect.app import create_app
 from giftcard_connect.reconcile import reconcile
+from giftcard_connect_mock.books import fetch_ledger
 
 from .flows import (
     PAYMENT_UPDATE,
@@ -25,7 +26,6 @@ from .flows import (
     redemptions,
     wait_until,
 )
-from .money import fetch_ledger
 
 
 def run_reconcile(config_for):

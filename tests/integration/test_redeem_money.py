@@ -7,6 +7,7 @@ Every test ends with the books check (``books``): provider ledger and commerceto
 import pytest
 import requests
 from giftcard_connect.journal import payment_key
+from giftcard_connect_mock.books import fetch_ledger, initial_balance
 
 from .flows import (
     balance_of,
@@ -18,7 +19,6 @@ from .flows import (
     run_concurrently,
     seed_card,
 )
-from .money import fetch_ledger, initial_balance
 
 # --- success -------------------------------------------------------------------------
 

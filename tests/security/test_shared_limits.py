@@ -13,9 +13,9 @@ import requests
 
 from giftcard_connect.app import create_app
 from giftcard_connect.servers import BackgroundServer
+from giftcard_connect.testing.redis_server import RedisServer, RedisServerUnavailable
 
 from ..conftest import processor_config
-from ..redis_server import RedisServer
 
 LIMITS = {"GIFTCARD_RATE_LIMIT_PER_SESSION": "4 per minute",
           "GIFTCARD_RATE_LIMIT_PER_IP": "6 per minute"}
@@ -91,7 +91,7 @@ def test_shoppers_are_served_while_redis_is_down(instances, redis_server, checko
 
 def test_without_redis_server_the_tests_fail_naming_the_package(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(pytest.fail.Exception, match="apt-get install -y redis-server"):
+    with pytest.raises(RedisServerUnavailable, match="apt-get install -y redis-server"):
         RedisServer(tmp_path).start()
 
 

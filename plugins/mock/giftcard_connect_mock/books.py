@@ -1,4 +1,4 @@
-"""The money invariant for the mock provider, read off its ledger.
+"""The money invariant for the mock provider, read off its ledger (for tests and chaos runs).
 
 The invariant itself (provider net debit per card = Σ Success Charge − Σ Success Refund in
 commercetools, and the journal's own consistency) is ``giftcard_connect.testing.money``;

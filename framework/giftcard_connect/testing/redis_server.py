@@ -1,7 +1,8 @@
-"""A real ``redis-server`` of its own on loopback, for the tests of shared rate limits.
+"""A real ``redis-server`` of its own on loopback, for shared rate limits in tests and runs.
 
 Debian's ``redis-server`` package provides the binary (``.ci/run`` installs it). Without
-it these tests fail, naming the package: shared limits are not proven by a fake.
+it, starting one fails naming the package: shared limits are not proven by a fake.
+Needs the ``redis`` extra (``pip install 'giftcard-connect[redis]'``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
 import redis
 
 MISSING = (
     "redis-server is not installed; the shared rate-limit tests need a real Redis: "
     "apt-get install -y redis-server"
 )
+
+
+class RedisServerUnavailable(RuntimeError):
+    """redis-server is not installed, or did not start."""
 
 
 def _free_port() -> int:
@@ -45,7 +49,7 @@ class RedisServer:
     def start(self) -> "RedisServer":
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.fail(MISSING, pytrace=False)
+            raise RedisServerUnavailable(MISSING)
         for _ in range(3):  # another process may take the port between probe and bind
             self.port = _free_port()
             self.process = subprocess.Popen(
@@ -56,7 +60,7 @@ class RedisServer:
             if self._answers():
                 return self
             self.stop()
-        pytest.fail(f"redis-server did not start on a free port ({binary})", pytrace=False)
+        raise RedisServerUnavailable(f"redis-server did not start on a free port ({binary})")
 
     def _answers(self, within: float = 10.0) -> bool:
         deadline = time.monotonic() + within

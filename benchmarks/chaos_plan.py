@@ -149,7 +149,7 @@ def make_plan(seed: int, checkouts: int, *, cards: int, faults: int, instances: 
     plan = Plan(seed)
     for index in range(cards):
         pin = PIN if rng.random() < 0.25 else None
-        plan.cards.append(Card(f"CHAOS-{seed}-{index:04d}", rng.randrange(5_000, 40_000, 100), pin))
+        plan.cards.append(Card(f"CHAOS-{seed}-{index:04d}", rng.randrange(20_000, 100_000, 100), pin))
     plan.checkouts = [_checkout(rng, number, cards) for number in range(checkouts)]
     moments = sorted(rng.randrange(1, checkouts) for _ in range(faults))
     plan.faults = [_fault(rng, moment, instances, provider_timeout) for moment in moments]

@@ -135,7 +135,7 @@ class Shopper:
 
     def redeem(self, session: str, card: int, cents: int, key: str,
                operation: str = "redeem") -> str | None:
-        """The payment id the processor named, if it named one."""
+        """The payment id, when the card was (or may have been) charged."""
         body = {**self._card_body(card),
                 "redeemAmount": {"centAmount": cents, "currencyCode": CURRENCY}}
         response = self._call(operation, "POST", f"{self._processor}/redeem", json=body,
@@ -144,14 +144,15 @@ class Shopper:
             return None
         answer = response.json()
         payment_id = answer.get("paymentReference")
-        if payment_id and response.status_code == 200:
-            told = "Success" if answer["result"] == "Success" else "Failure"
-            with self._answers.lock:
-                previous = self._answers.redeemed.setdefault(payment_id, told)
-                if previous != told:  # a repeated key answered otherwise than the first time
-                    self._answers.contradictions.append(
-                        f"payment {payment_id}: answered {previous}, then {told}")
-        return payment_id
+        if not payment_id or response.status_code == 502:
+            return payment_id  # outcome unknown: its payment may still be charged
+        told = "Success" if answer["result"] == "Success" else "Failure"
+        with self._answers.lock:
+            previous = self._answers.redeemed.setdefault(payment_id, told)
+            if previous != told:  # a repeated key answered otherwise than the first time
+                self._answers.contradictions.append(
+                    f"payment {payment_id}: answered {previous}, then {told}")
+        return payment_id if told == "Success" else None
 
     def intent(self, payment_id: str, action: dict) -> None:
         operation = {"refundPayment": "refund", "reversePayment": "reversal",

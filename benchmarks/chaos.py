@@ -53,6 +53,9 @@ from stack import (
 )
 
 
+RECONCILE_LATENCY = 0.5  # seconds per provider call while reconcile runs
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--checkouts", type=int, default=600)
@@ -144,23 +147,32 @@ def pending_count(payments: list[dict]) -> int:
 
 
 def reconcile_at_once(stack: Stack, settings: dict[str, str], runs: int) -> list[dict]:
-    """``giftcard-connect reconcile --older-than 0``, ``runs`` of them at the same time."""
-    env = {**os.environ, **processor_env(stack), **settings}
+    """``giftcard-connect reconcile --older-than 0``, ``runs`` of them at the same time.
+
+    The provider answers each call after RECONCILE_LATENCY seconds meanwhile, so that runs
+    started together are still at work on the same Pending transactions, not one after
+    the other.
+    """
+    env = {**os.environ, **processor_env(stack), **settings,
+           "GIFTCARD_PROVIDER_TIMEOUT": str(3 * RECONCILE_LATENCY)}
     argv = [command("giftcard-connect"), "reconcile", "--older-than", "0"]
+    requests.put(f"{stack.provider.url}/_admin/faults", json={"latency": RECONCILE_LATENCY},
+                 timeout=10).raise_for_status()
     started = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for _ in range(runs)]
     results = []
     for process in started:
-        out, err = process.communicate(timeout=300)
-        results.append({"exit": process.returncode, "outcomes": reconcile_outcomes(out),
+        out, err = process.communicate(timeout=600)
+        results.append({"exit": process.returncode, "rows": reconcile_rows(out),
                         "output": out, "errors": err})
+    requests.delete(f"{stack.provider.url}/_admin/faults", timeout=10).raise_for_status()
     return results
 
 
-def reconcile_outcomes(table: str) -> dict[str, int]:
-    """Outcome → count, read off reconcile's table (columns are two spaces apart)."""
-    lines = table.strip().splitlines()[1:-1]
-    return dict(Counter(re.split(r"\s{2,}", line.strip())[-1] for line in lines))
+def reconcile_rows(table: str) -> dict[str, str]:
+    """Transaction id → outcome, read off reconcile's table (columns two spaces apart)."""
+    rows = [re.split(r"\s{2,}", line.strip()) for line in table.strip().splitlines()[1:-1]]
+    return {row[1]: row[-1] for row in rows}
 
 
 def explain(problems: dict[str, list[str]], ledger: dict, payments: list[dict]) -> str:
@@ -232,7 +244,9 @@ def run(args: argparse.Namespace) -> dict:
             "kinds": dict(Counter(c.kind for c in plan.checkouts)),
             "operations": dict(answers.operations), "outcomes": dict(answers.outcomes),
             "faults": dict(injector.injected), "pending_before_reconcile": pending_before,
-            "reconcile": [{"exit": r["exit"], "outcomes": r["outcomes"]} for r in reconciles],
+            "reconcile": [{"exit": r["exit"], "outcomes": dict(Counter(r["rows"].values()))}
+                          for r in reconciles],
+            "reconciled_by_all": len(set.intersection(*(set(r["rows"]) for r in reconciles))),
             "cards": len(plan.cards), "payments": len(payments),
             "redis_limit_keys": redis_keys, "problems": problems,
             "explanation": explain(problems, ledger, payments),
@@ -258,6 +272,8 @@ def format_table(result: dict) -> str:
     for index, run_ in enumerate(result["reconcile"], 1):
         outcomes = ", ".join(f"{n} {o}" for o, n in sorted(run_["outcomes"].items())) or "nothing"
         lines.append(f"reconcile {index} (exit {run_['exit']}): {outcomes}")
+    if len(result["reconcile"]) > 1:
+        lines.append(f"transactions every reconcile run worked on: {result['reconciled_by_all']}")
     if result["redis_limit_keys"] is not None:
         lines.append(f"rate-limit counters in redis-server: {result['redis_limit_keys']}")
     lines.append("")

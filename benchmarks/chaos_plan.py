@@ -60,8 +60,12 @@ class Checkout:
     total: int
     cards: tuple[int, ...]
     amounts: tuple[int, ...]  # what each card is asked to pay
-    twice_at_once: bool = False  # duplicate submit: both at once, or one after the other
+    # Duplicate submit: both at once, or one after the other. Refund: the same refund sent
+    # twice. Reversal: reversePayment and cancelPayment at once, rather than one of them.
+    twice_at_once: bool = False
     refund_cents: int = 0
+    then_cancel: bool = False  # refund: cancelPayment what remains afterwards
+    reverse: bool = False  # reversal alone: reversePayment, else cancelPayment
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,8 @@ def _checkout(rng: random.Random, number: int, card_count: int) -> Checkout:
         return Checkout(number, kind, total, (-1,), (total,))
     refund = rng.randrange(1, total + 1) if kind == "refund" else 0
     return Checkout(number, kind, total, card, (total,), twice_at_once=rng.random() < 0.5,
-                    refund_cents=refund)
+                    refund_cents=refund, then_cancel=rng.random() < 0.5,
+                    reverse=rng.random() < 0.5)
 
 
 def _fault(rng: random.Random, before: int, instances: int, provider_timeout: float) -> Fault:

@@ -91,8 +91,9 @@ class Shopper:
     def _call(self, operation: str, method: str, url: str, **kwargs) -> requests.Response | None:
         try:
             response = self._http().request(method, url, timeout=TIMEOUT, **kwargs)
-        except requests.ConnectionError:
-            # The worker died with the connection: a new one for the next call.
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            # The worker died with the connection, before or while answering: a new
+            # connection for the next call.
             self._local.http = requests.Session()
             response = None
         self._answers.count(operation, classify(response))
@@ -186,9 +187,25 @@ class Shopper:
                       "merchantReference": f"refund-{plan.number}"}
             for _ in range(2 if plan.twice_at_once else 1):  # a repeated refund gives back once
                 self.intent(paid[0], action)
+            if plan.then_cancel:
+                self.intent(paid[0], {"action": "cancelPayment"})
+        elif plan.kind == "reversal" and plan.twice_at_once:  # two undos racing: one gives back
+            self._together([lambda: self.intent(paid[0], {"action": "reversePayment"}),
+                            lambda: self.intent(paid[0], {"action": "cancelPayment"})])
         elif plan.kind == "reversal":
-            undo = "reversePayment" if plan.twice_at_once else "cancelPayment"
-            self.intent(paid[0], {"action": undo})
+            self.intent(paid[0], {"action": "reversePayment" if plan.reverse else "cancelPayment"})
+
+    @staticmethod
+    def _together(calls) -> None:
+        """Run the calls at the same moment, each on a thread of its own."""
+        barrier = threading.Barrier(len(calls))
+
+        def call_when_all_ready(call):
+            barrier.wait(timeout=30)
+            return call()
+
+        with ThreadPoolExecutor(len(calls)) as pool:
+            list(pool.map(call_when_all_ready, calls))
 
     def _at_once(self, plan: Checkout, session: str) -> None:
         """Two redeems: the same key twice (a double click), or two cards at once."""
@@ -205,11 +222,4 @@ class Shopper:
             for call in calls:
                 self.redeem(session, *call)
             return
-        barrier = threading.Barrier(len(calls))
-
-        def submit(call):
-            barrier.wait(timeout=30)
-            return self.redeem(session, *call)
-
-        with ThreadPoolExecutor(len(calls)) as pool:
-            list(pool.map(submit, calls))
+        self._together([lambda call=call: self.redeem(session, *call) for call in calls])

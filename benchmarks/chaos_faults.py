@@ -54,13 +54,17 @@ class FaultInjector:
     def _clear_provider(self) -> None:
         requests.delete(f"{self._provider}/_admin/faults", timeout=10).raise_for_status()
 
-    @staticmethod
-    def _kill_a_worker(processor: Service, which: int) -> bool:
-        workers = sorted(children(processor.process.pid))
-        if not workers:
-            return False
-        os.kill(workers[which % len(workers)], signal.SIGKILL)  # gunicorn starts another
-        return True
+    def _kill_a_worker(self, processor: Service, which: int) -> bool:
+        """SIGKILL one live worker (gunicorn starts another); False when none is alive."""
+        with self._lock:
+            workers = sorted(pid for pid in children(processor.process.pid) if _running(pid))
+            if not workers:
+                return False
+            try:
+                os.kill(workers[which % len(workers)], signal.SIGKILL)
+            except ProcessLookupError:
+                return False  # it ended meanwhile
+            return True
 
     def clear(self) -> None:
         """No fault left anywhere: what runs next (reconcile, the checks) runs clean."""
@@ -69,3 +73,12 @@ class FaultInjector:
                 self._clear_timer.cancel()
         requests.delete(f"{self._emulator}/_emulator/faults", timeout=10).raise_for_status()
         self._clear_provider()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not yet a zombie waiting for gunicorn to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -43,6 +43,7 @@ from chaos_shopper import Answers, Shopper
 from proxy import RoundRobinProxy
 from stack import (
     CLIENT_ID,
+    DEPLOYED_GUNICORN,
     PROJECT_KEY,
     Stack,
     children,
@@ -209,7 +210,8 @@ def run(args: argparse.Namespace) -> dict:
             redis_url = redis_server.url
         settings = processor_settings(args, redis_url)
         processors = [start_processor(stack, workdir, workers=args.workers, threads=args.threads,
-                                      extra_env=settings, name=f"processor-{i + 1}")
+                                      extra_env=settings, name=f"processor-{i + 1}",
+                                      gunicorn_config=DEPLOYED_GUNICORN)
                       for i in range(args.instances)]
         url = processors[0].url
         if args.instances > 1:

@@ -23,6 +23,9 @@ PROJECT_KEY = "bench"
 CLIENT_ID = "bench"
 CURRENCY = "EUR"
 TICKS = os.sysconf("SC_CLK_TCK")
+# gunicorn as deployed behind a proxy: its keep-alive outlasts the client's idle connections,
+# so a client never sends a request on a connection gunicorn is closing.
+DEPLOYED_GUNICORN = Path(__file__).resolve().parents[1] / "examples/deploy/gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -149,7 +152,7 @@ def processor_env(stack: Stack) -> dict[str, str]:
 
 
 def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[str, str],
-                with_processor: bool = True) -> Stack:
+                with_processor: bool = True, gunicorn_config: Path | None = None) -> Stack:
     """Start the services (the processor unless told not to) and wait until each answers."""
     secret = secrets.token_urlsafe(16)
     emulator_port, provider_port = free_port(), free_port()
@@ -174,7 +177,8 @@ def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[st
         if not with_processor:
             return stack
         stack.processor = start_processor(
-            stack, workdir, workers=workers, threads=threads, extra_env=extra_env
+            stack, workdir, workers=workers, threads=threads, extra_env=extra_env,
+            gunicorn_config=gunicorn_config,
         )
     except BaseException:
         stack.stop()
@@ -183,14 +187,16 @@ def start_stack(workdir: Path, *, workers: int, threads: int, extra_env: dict[st
 
 
 def start_processor(stack: Stack, workdir: Path, *, workers: int, threads: int,
-                    extra_env: dict[str, str], name: str = "processor") -> Service:
+                    extra_env: dict[str, str], name: str = "processor",
+                    gunicorn_config: Path | None = None) -> Service:
     """One more ``giftcard-connect serve`` for this stack, up with all its workers."""
     port = free_port()
     env = {**os.environ, **processor_env(stack), **extra_env}
+    settings = ["--gunicorn-config", str(gunicorn_config)] if gunicorn_config else []
     processor = _start(
         name,
         [command("giftcard-connect"), "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+         "--port", str(port), "--workers", str(workers), "--threads", str(threads), *settings],
         f"http://127.0.0.1:{port}", workdir, env, with_children=True,
     )
     stack.started.append(processor)

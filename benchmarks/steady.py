@@ -1,5 +1,8 @@
 """Steady load: checkouts started at a fixed rate against ``giftcard-connect serve``.
 
+The processor runs with gunicorn's settings of examples/deploy (keep-alive longer than
+any idle connection of the client, as behind a proxy).
+
 Each checkout is what a shopper does: Checkout creates a cart and a session in
 commercetools (the emulator), then the Enabler checks a card's balance and redeems it;
 one checkout in three pays with a second card too (its balance, then a second redeem for
@@ -27,7 +30,7 @@ from pathlib import Path
 import requests
 
 from fixtures import CART_CENTS, Checkout
-from stack import CURRENCY, start_stack
+from stack import CURRENCY, DEPLOYED_GUNICORN, start_stack
 
 SECOND_CARD_EVERY = 3  # every third checkout splits the cart over two cards
 CLIENT_THREADS = 64
@@ -129,7 +132,8 @@ def drive(shopper: Shopper, rate: float, duration: float) -> tuple[float, int, i
 def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="steady-") as tmp:
         stack = start_stack(Path(tmp), workers=args.workers, threads=args.threads,
-                            extra_env={"GIFTCARD_LOG_FORMAT": "text"})
+                            extra_env={"GIFTCARD_LOG_FORMAT": "text"},
+                            gunicorn_config=DEPLOYED_GUNICORN)
         try:
             recorder = Recorder()
             shopper = Shopper(stack.processor.url, Checkout(stack), recorder)

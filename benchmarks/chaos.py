@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,7 +39,7 @@ from giftcard_connect_mock.books import fetch_ledger
 
 from chaos_checks import all_problems
 from chaos_faults import FaultInjector
-from chaos_plan import CURRENCY, Plan, make_plan
+from chaos_plan import CURRENCY, STRANDING, Checkout, Fault, Plan, make_plan
 from chaos_shopper import Answers, Shopper
 from proxy import RoundRobinProxy
 from stack import (
@@ -54,7 +55,7 @@ from stack import (
 )
 
 
-RECONCILE_LATENCY = 0.5  # seconds per provider call while reconcile runs
+RECONCILE_LATENCY = 1.0  # seconds per provider call while reconcile runs
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -132,6 +133,15 @@ def run_checkouts(plan: Plan, shopper: Shopper, injector: FaultInjector, shopper
 
     with ThreadPoolExecutor(shoppers) as pool:
         return sum(not done for done in pool.map(one, plan.checkouts))
+
+
+def strand_a_charge(plan: Plan, shopper: Shopper, injector: FaultInjector,
+                    provider_timeout: float) -> None:
+    """A last checkout while the provider is too slow for the redeem and for its void:
+    whatever else happened, reconcile has at least this charge to resolve."""
+    last = Checkout(len(plan.checkouts), "single card", 1_000, (0,), (1_000,))
+    injector.inject(Fault(last.number, STRANDING, provider={"latency": provider_timeout + 0.5}))
+    shopper.checkout(last)
 
 
 def wait_for_workers(processors, workers: int, timeout: float = 60) -> None:
@@ -226,6 +236,7 @@ def run(args: argparse.Namespace) -> dict:
 
         started = time.monotonic()
         harness_failures = run_checkouts(plan, shopper, injector, args.shoppers)
+        strand_a_charge(plan, shopper, injector, args.provider_timeout)
         elapsed = time.monotonic() - started
         injector.clear()
         wait_for_workers(processors, args.workers)
@@ -293,6 +304,8 @@ def format_table(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A SIGTERM (a CI timeout) unwinds like Ctrl-C, so the services started are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args(argv)
     result = run(args)
     print(json.dumps(result, indent=1) if args.json else format_table(result))

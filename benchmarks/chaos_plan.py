@@ -37,6 +37,10 @@ FAULT_KINDS = {
     "processor worker killed": 1,
 }
 
+# After the plan: the provider too slow for a last redeem and its void (it is booked, and
+# voided, after the processor gave up on both), so reconcile always has a charge to resolve.
+STRANDING = "provider too slow for a last redeem and its void"
+
 # commercetools routes a checkout uses (emulator fault keys), and those that write.
 READ_ROUTES = ["GET /<projectKey>/carts/<id>", "GET /<projectKey>/payments/<id>",
                "GET /<projectKey>/sessions/<id>", "GET /<projectKey>/payments/key=<paymentKey>"]

@@ -100,6 +100,12 @@ def void_reference(charge: dict[str, Any]) -> str:
     return f"{charge['interactionId']}:void"
 
 
+def void_settlement_reference(charge: dict[str, Any]) -> str:
+    """The interactionId of the Refund that books what a void gave back, when that is not
+    what the journaled void Refund expected (a refund the provider never confirmed)."""
+    return f"{void_reference(charge)}-settled"
+
+
 def transaction_by_interaction(payment: dict[str, Any], interaction_id: str) -> dict[str, Any] | None:
     return next(
         (t for t in payment["transactions"] if t.get("interactionId") == interaction_id), None

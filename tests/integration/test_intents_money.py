@@ -536,6 +536,45 @@ def test_cancel_after_partial_refund_gives_back_the_rest(
     books()
 
 
+def test_cancel_after_an_unconfirmed_refund_gives_back_everything_once_and_says_so(
+    processor, checkout, merchant, merchant_token, mock_provider, books, runtime_for
+):
+    """A refund the provider did not confirm stays Pending; a cancel then voids the whole
+    redemption (the provider gives back all of it, the unconfirmed part included). The
+    cancel is approved, also when asked again (everything came back), and reconcile's
+    retry of the refund is refused, so the money comes back once."""
+    payment_id = charged(processor.url, checkout)
+    mock_faults(mock_provider.url, fail_next=2)  # the cancellation and its one retry fail
+    assert outcome(intent(processor.url, merchant_token, payment_id, "refundPayment",
+                          amount=eur(1200), merchantReference="rf-unconfirmed"))[
+        "outcome"] == "received"
+    mock_faults(mock_provider.url)
+
+    cancel = intent(processor.url, merchant_token, payment_id, "cancelPayment")
+
+    assert outcome(cancel) == {"outcome": "approved"}
+    [void] = fetch_ledger(mock_provider.url)["voids"]
+    assert void["voided"] and void["amount"] == eur(3000)
+    assert cancellations(mock_provider.url) == []
+    again = intent(processor.url, merchant_token, payment_id, "cancelPayment")
+    assert outcome(again) == {"outcome": "approved"}  # Checkout's retry: the same answer
+    assert balance_of(mock_provider.url, CARD) == 5000
+    assert sorted(refunds(merchant, payment_id)) == [
+        (1200, "Pending"), (1800, "Failure"), (3000, "Success")]
+    books(allow_pending=True)
+
+    rows = reconcile(runtime_for(), older_than=0)
+
+    assert [(r.payment_id, r.type, r.outcome) for r in rows] == [
+        (payment_id, "Refund", "refund refused")
+    ]
+    assert sorted(refunds(merchant, payment_id)) == [
+        (1200, "Failure"), (1800, "Failure"), (3000, "Success")]
+    assert cancellations(mock_provider.url) == []
+    assert balance_of(mock_provider.url, CARD) == 5000
+    books()
+
+
 def test_cancel_of_declined_redeem_is_rejected(
     processor, checkout, merchant, merchant_token, mock_provider, books
 ):
@@ -848,9 +887,10 @@ def test_observer_hears_each_final_refund_once(
 
     # The cancel journals a Pending Refund of what commercetools says is left (3000 - 500 -
     # 700 pending = 1800), but the void gives back all that is left at the provider (2500):
-    # the journaled one fails and a Success Refund of 2500 is booked; both heard once.
+    # the journaled one fails and a Success Refund of 2500 is booked; both heard once. All
+    # that was left came back: the cancel is approved.
     assert outcome(intent(processor.url, merchant_token, payment_id,
-                          "cancelPayment"))["outcome"] == "rejected"
+                          "cancelPayment"))["outcome"] == "approved"
     assert recorder.of(payment_id)[2:] == [("Refund", "Failure"), ("Refund", "Success")]
     # Reconcile asks for the Pending refund again: the redemption is voided, so it is
     # refused and recorded Failure, heard once.

@@ -23,6 +23,7 @@ from ..journal import (
     transaction_by_id,
     transaction_by_interaction,
     void_reference,
+    void_settlement_reference,
 )
 from ..models import Money
 from ..runtime import Runtime
@@ -83,6 +84,21 @@ def load_payment(runtime: Runtime, payment_id: str) -> dict:
             400, "InvalidOperation", "The payment does not belong to this gift card connector."
         )
     return payment
+
+
+def _final_outcome(payment: dict, transaction: dict) -> IntentOutcome:
+    """The answer for a refund of ``payment``, also when it is asked for again.
+
+    A void the provider settled for another amount than journaled (it also gave back a
+    refund it never confirmed) leaves its journaled Refund in Failure beside the Refund
+    that books what came back: that void is approved, since all there was came back.
+    """
+    charge = charge_of(payment)
+    if transaction["state"] == "Failure" and transaction["interactionId"] == void_reference(charge):
+        settled = transaction_by_interaction(payment, void_settlement_reference(charge))
+        if settled is not None and settled["state"] == "Success":
+            return APPROVED
+    return _outcome_of(transaction)
 
 
 def _outcome_of(transaction: dict) -> IntentOutcome:
@@ -189,7 +205,7 @@ def _refund(runtime: Runtime, payment: dict, reference: str, amount: Money | Non
         return rejected.outcome
     transaction = transaction_by_interaction(payment, reference)
     if transaction["state"] != "Pending":
-        return _outcome_of(transaction)
+        return _final_outcome(payment, transaction)
     return complete_refund(runtime, payment, transaction)
 
 
@@ -234,4 +250,4 @@ def _complete_void(runtime: Runtime, payment: dict, transaction: dict) -> Intent
     except CommercetoolsError as exc:
         log.error("payment %s: void done, not recorded (%r)", payment["id"], exc)
         return RECEIVED
-    return _outcome_of(transaction_by_id(recorded, transaction["id"]))
+    return _final_outcome(recorded, transaction_by_id(recorded, transaction["id"]))

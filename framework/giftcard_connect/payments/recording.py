@@ -20,6 +20,7 @@ from ..journal import (
     transaction_by_id,
     transaction_by_interaction,
     void_reference,
+    void_settlement_reference,
 )
 from ..models import VoidResult
 from ..runtime import Runtime
@@ -89,7 +90,7 @@ def settle_void(runtime: Runtime, payment_id: str, charge_id: str, result: VoidR
         state = "Success" if given_back == expected else "Failure"
         actions = [{"action": "changeTransactionState", "transactionId": journaled["id"], "state": state}]
         if given_back not in (0, expected):  # a refund raced the void: book what came back
-            actions.append(refund(given_back, f"{interaction}-settled"))
+            actions.append(refund(given_back, void_settlement_reference(charge)))
         return actions
 
     return update_payment(runtime, payment_id, build)

@@ -5,7 +5,7 @@
   (``giftcard_connect_mock.books``);
 * what shoppers were told: a redeem answered Success is a Success charge, one answered
   Failure took nothing (net of what a void gave back), a refund answered approved is a
-  Success Refund;
+  Success Refund, a cancel or reversal answered approved left nothing taken;
 * no cart was paid beyond its total by concurrent or repeated redeems;
 * nothing was done twice: no reference redeemed, cancelled or voided twice at the
   provider, no transaction recorded twice in commercetools, one void per charge.
@@ -32,8 +32,13 @@ def _net_taken(payment: Mapping[str, Any]) -> int:
 
 
 def answer_problems(payments: Mapping[str, dict], redeemed: Mapping[str, str],
-                    refunded: Iterable[tuple[str, int]], contradictions: list[str]) -> list[str]:
+                    refunded: Iterable[tuple[str, int]], undone: Iterable[str],
+                    contradictions: list[str]) -> list[str]:
     problems = list(contradictions)
+    for payment_id in sorted(undone):
+        if _net_taken(payments[payment_id]):
+            problems.append(f"payment {payment_id}: undo approved, "
+                            f"but {_net_taken(payments[payment_id])} is still taken")
     for payment_id, told in sorted(redeemed.items()):
         payment = payments.get(payment_id)
         charge = charge_of(payment) if payment else None
@@ -91,7 +96,8 @@ def all_problems(ledger: dict, payments: list[dict], carts: Mapping[str, dict], 
         "books (provider = commercetools per card, nothing Pending)":
             book_problems(ledger, payments, initial_balances),
         "answers agree with the books":
-            answer_problems(by_id, answers.redeemed, answers.refunded, answers.contradictions),
+            answer_problems(by_id, answers.redeemed, answers.refunded, answers.undone,
+                            answers.contradictions),
         "no cart paid beyond its total": overpaid_carts(carts, answers.carts, by_id),
         "nothing done twice": repeated_operations(ledger, payments),
     }

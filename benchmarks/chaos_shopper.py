@@ -31,6 +31,7 @@ class Answers:
     outcomes: Counter = field(default_factory=Counter)
     redeemed: dict[str, str] = field(default_factory=dict)  # payment id → Success | Failure
     refunded: list[tuple[str, int]] = field(default_factory=list)  # approved (payment, cents)
+    undone: set[str] = field(default_factory=set)  # payments with an approved cancel or reversal
     carts: dict[str, int] = field(default_factory=dict)  # cart id → total
     contradictions: list[str] = field(default_factory=list)  # one key, two different answers
 
@@ -161,10 +162,14 @@ class Shopper:
         response = self._call(operation, "POST",
                               f"{self._processor}/operations/payment-intents/{payment_id}",
                               json={"actions": [action]}, headers=self._bearer)
-        if (response is not None and response.status_code == 200 and operation == "refund"
-                and response.json().get("outcome") == "approved"):
-            with self._answers.lock:
+        if (response is None or response.status_code != 200
+                or response.json().get("outcome") != "approved"):
+            return
+        with self._answers.lock:
+            if operation == "refund":
                 self._answers.refunded.append((payment_id, action["amount"]["centAmount"]))
+            else:
+                self._answers.undone.add(payment_id)
 
     # a whole checkout --------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ Then the faults stop, ``giftcard-connect reconcile --older-than 0`` runs (once p
 instance, all at once) and the checks of ``chaos_checks`` judge the outcome. Prints a
 table; exits 1 when any check fails::
 
-    python benchmarks/chaos.py --checkouts 600 --instances 2 --seed 7
+    python benchmarks/chaos.py --checkouts 1000 --instances 2 --seed 7
 """
 
 from __future__ import annotations
@@ -54,13 +54,12 @@ from stack import (
     start_stack,
 )
 
-
 RECONCILE_LATENCY = 1.0  # seconds per provider call while reconcile runs
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--checkouts", type=int, default=600)
+    parser.add_argument("--checkouts", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=None, help="default: a random one, printed")
     parser.add_argument("--instances", type=int, default=1,
                         help="processor instances; more than one share a redis-server")
@@ -93,6 +92,7 @@ def processor_settings(args: argparse.Namespace, redis_url: str | None) -> dict[
 
 
 def merchant(stack: Stack) -> CommercetoolsClient:
+    """commercetools as the merchant sees it, to read every payment and cart afterwards."""
     url = stack.emulator.url
     return CommercetoolsClient(project_key=PROJECT_KEY, client_id=CLIENT_ID,
                                client_secret=stack.client_secret, auth_url=url, api_url=url,

@@ -10,7 +10,7 @@ the rest). Checkouts start on a fixed schedule whether or not earlier ones finis
 open loop, as shoppers arrive), so a slow processor shows up as latency, not as a lower
 offered rate. Prints throughput, p50/p95/p99 per processor call and the error rate::
 
-    python benchmarks/steady.py --rate 20 --duration 60
+    python benchmarks/steady.py --rate 15 --duration 60
 """
 
 from __future__ import annotations

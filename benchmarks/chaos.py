@@ -34,7 +34,6 @@ from pathlib import Path
 import requests
 from giftcard_connect.commercetools import CommercetoolsClient
 from giftcard_connect.testing.money import fetch_payments
-from giftcard_connect.testing.redis_server import RedisServer
 from giftcard_connect_mock.books import fetch_ledger
 
 from chaos_checks import all_problems
@@ -215,6 +214,9 @@ def run(args: argparse.Namespace) -> dict:
         cleanup.callback(stack.stop)
         redis_url = None
         if args.instances > 1:
+            # Only several instances need Redis (the ``redis`` extra): imported here.
+            from giftcard_connect.testing.redis_server import RedisServer
+
             redis_server = RedisServer(workdir).start()
             cleanup.callback(redis_server.stop)
             redis_url = redis_server.url

@@ -37,8 +37,20 @@ class Caller:
         if variant.operation == "redeem":
             self._sessions = checkout.fresh_sessions(needed)
         else:
-            self._sessions = checkout.sessions_on_one_cart(needed)
+            *self._sessions, spare = checkout.sessions_on_one_cart(needed + 1)
+            self._remember_cart(spare)
         self._next = 0
+
+    def _remember_cart(self, session: str) -> None:
+        """One untimed balance on the cart, so that the worker knows its currency.
+
+        A real shopper checks a balance on a cart that is already known after the first
+        check; the probe measures that steady state, not the worker's first sight of it.
+        """
+        self._http.post(
+            f"{self._url}/balance", json={"code": card_code(0)},
+            headers={"X-Session-Id": session}, timeout=30,
+        )
 
     def prepare(self) -> Callable[[], requests.Response]:
         """Everything before the timed request; returns the timed request."""

@@ -24,7 +24,7 @@ VARIANTS = ["balance (session seen)", "balance (new session)", "redeem (session 
 def result() -> dict:
     finished = subprocess.run(
         [sys.executable, str(HERE / "run.py"), "--duration", "2", "--concurrency", "4",
-         "--probe-requests", "3", "--probe-latency", "25", "--max-balance-rate", "500",
+         "--probe-requests", "5", "--probe-latency", "25", "--max-balance-rate", "500",
          "--max-redeem-rate", "200", "--json"],
         capture_output=True, text=True, timeout=600,
     )
@@ -38,16 +38,15 @@ def test_smoke_probes_every_variant(result):
     for probe in probes.values():
         assert probe["errors"] == 0
         assert probe["latency_ms"] > 0
-        assert probe["latency_with_added_commercetools_ms"] > probe["latency_ms"]
         assert 0.5 <= probe["sequential_provider_calls"] <= 3
-    # A seen session's balance reads nothing from commercetools once its worker has
-    # remembered the session and the cart's currency (only the first request reads the
-    # cart). Every other variant makes whole numbers of calls, give or take the noise of
-    # three requests.
+    # A seen session's balance reads nothing from commercetools: its worker remembers the
+    # session and the cart's currency. Every other variant makes whole numbers of calls,
+    # give or take the noise of five requests.
     seen = probes.pop("balance (session seen)")
-    assert seen["commercetools_calls"] < 0.5
+    assert seen["commercetools_calls"] == 0
     assert seen["sequential_commercetools_calls"] < 0.5
     for probe in probes.values():
+        assert probe["latency_with_added_commercetools_ms"] > probe["latency_ms"]
         assert 0.5 <= probe["sequential_commercetools_calls"] <= 12
         assert probe["commercetools_calls"] >= 1
         assert probe["commercetools_calls"] == round(probe["commercetools_calls"])

@@ -49,6 +49,13 @@ def test_pooled_session_takes_the_ca_bundle_once(tmp_path):
     assert session.verify == "/requests.pem"  # requests' own order of precedence
 
 
+def test_ssl_cert_file_is_the_last_resort_for_sessions_too(tmp_path):
+    assert pooled_session({"HOME": str(tmp_path), "SSL_CERT_FILE": "/o.pem"}).verify == "/o.pem"
+    both = pooled_session({"HOME": str(tmp_path), "SSL_CERT_FILE": "/o.pem",
+                           "CURL_CA_BUNDLE": "/curl.pem"})
+    assert both.verify == "/curl.pem"
+
+
 def test_pooled_session_with_a_proxy_resolves_the_environment_per_call(tmp_path):
     session = pooled_session({"HOME": str(tmp_path), "HTTPS_PROXY": "http://proxy:3128",
                               "REQUESTS_CA_BUNDLE": "/requests.pem"})
@@ -81,6 +88,8 @@ def test_commercetools_pools_verify_against_the_bundle_the_environment_names(tmp
     assert options["maxsize"] == POOL_SIZE
 
     assert commercetools_pools({}).connection_pool_kw["ca_certs"] == certifi.where()
+    openssl = commercetools_pools({"SSL_CERT_FILE": "/openssl.pem"}).connection_pool_kw
+    assert openssl["ca_certs"] == "/openssl.pem"
     directory = commercetools_pools({"REQUESTS_CA_BUNDLE": str(tmp_path)}).connection_pool_kw
     assert directory["ca_cert_dir"] == str(tmp_path) and "ca_certs" not in directory
 

@@ -30,7 +30,8 @@ from .errors import ConfigurationError
 # Connections kept per host: more than the threads that can call one host at once
 # (gunicorn's threads per worker, 8 by default, and the status checks' 4).
 POOL_SIZE = 32
-CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # in requests' order
+# requests' two in its order, then OpenSSL's own (which requests alone would ignore)
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
 
 
 def needs_per_call_environment(environ: Mapping[str, str]) -> bool:
@@ -45,7 +46,7 @@ def needs_per_call_environment(environ: Mapping[str, str]) -> bool:
 
 
 def ca_bundle(environ: Mapping[str, str]) -> str | None:
-    """The CA bundle the environment names, in requests' order of precedence."""
+    """The CA bundle the environment names (``CA_BUNDLE_VARIABLES``, first set wins)."""
     return next((environ[name] for name in CA_BUNDLE_VARIABLES if environ.get(name)), None)
 
 

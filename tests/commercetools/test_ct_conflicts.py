@@ -112,6 +112,34 @@ def test_replayed_update_after_a_read_timeout_is_not_applied_twice(pools, client
     assert versions_sent(pools) == [1, 1]
 
 
+def test_a_replayed_update_meeting_a_conflict_reports_the_lost_answer(pools, client):
+    """The payment the lost update was built from reaches ``on_lost_answer``, once."""
+    add_token(pools)
+    pools.post(URL, body=read_timeout())
+    pools.post(URL, json=conflict(2), status=409)
+    pools.get(URL, json=payment(2, [CHARGE]))
+    lost = []
+
+    client.update_payment_on_conflict(
+        "p-1", add_charge, payment=payment(1), on_lost_answer=lost.append
+    )
+
+    assert lost == [payment(1)]
+
+
+def test_a_plain_conflict_reports_no_lost_answer(pools, client):
+    add_token(pools)
+    pools.post(URL, json=conflict(2), status=409)
+    pools.get(URL, json=payment(2, [CHARGE]))
+    lost = []
+
+    client.update_payment_on_conflict(
+        "p-1", add_charge, payment=payment(1), on_lost_answer=lost.append
+    )
+
+    assert lost == []
+
+
 def test_a_payment_with_another_id_is_refused(pools, client):
     with pytest.raises(ValueError):
         client.update_payment_on_conflict("p-2", add_charge, payment=payment(1))

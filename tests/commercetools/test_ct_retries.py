@@ -80,6 +80,7 @@ def test_500_is_not_retried(pools, client, sleeps):
     with pytest.raises(CommercetoolsError) as caught:
         client.get_payment("p-1")
     assert caught.value.status_code == 500
+    assert caught.value.replayed is False
     assert len(calls_to(pools, "GET", URL)) == 1
     assert sleeps == []
 
@@ -164,6 +165,7 @@ def test_keyed_replay_answers_duplicate_field(pools, client):
     with pytest.raises(CommercetoolsError) as caught:
         client.create_payment({**DRAFT, "key": "k"})
     assert caught.value.has_code("DuplicateField")
+    assert caught.value.replayed is True  # the caller knows the first attempt may have applied
     assert len(calls_to(pools, "POST", PAYMENTS)) == 2
 
 

@@ -183,6 +183,17 @@ def test_success_without_a_json_object_raises(pools, client, body):
     assert "not a JSON object" in caught.value.message
 
 
+def test_a_body_that_is_not_json_is_refused_before_anything_is_sent(pools, client):
+    add_token(pools)
+
+    with pytest.raises(CommercetoolsError) as caught:
+        client.create_payment({"amountPlanned": {"centAmount": float("nan")}})
+
+    assert caught.value.status_code is None
+    assert caught.value.message == "POST /demo/payments: ValueError"
+    assert calls_to(pools, "POST", PAYMENTS) == []
+
+
 def test_secrets_stay_out_of_client_repr_and_errors(pools, client):
     add_token(pools, token="bearer-value")
     pools.get(f"{PAYMENTS}/p-1", json={"errors": [{"code": "insufficient_scope"}]}, status=403)

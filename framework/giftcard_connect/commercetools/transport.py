@@ -116,7 +116,10 @@ class Transport:
         path = mask_session_path(urlsplit(url).path)  # for logs and errors
         body = None
         if json_body is not None:
-            body = json.dumps(json_body, allow_nan=False).encode()
+            try:
+                body = json.dumps(json_body, allow_nan=False).encode()
+            except ValueError as exc:  # NaN or infinity: a bug, and nothing was sent
+                raise _no_answer(method, path, exc, 0, correlation_id) from exc
             headers.update(JSON_TYPE)
         elif form is not None:
             body = urlencode(form).encode()
@@ -140,7 +143,7 @@ class Transport:
                 if attempt >= allowed:
                     raise _no_answer(method, path, exc, attempt, correlation_id) from exc
                 reason, delay = type(exc).__name__, None
-            except HTTPError as exc:  # a bug (an unusable URL, say), not the network
+            except HTTPError as exc:  # not the network: an unusable URL, an undecodable body
                 raise _no_answer(method, path, exc, attempt, correlation_id) from exc
             else:
                 content = raw.data or b""  # None when there is no body at all

@@ -16,6 +16,8 @@ sys.path.insert(0, str(HERE))
 
 from report import format_report  # noqa: E402
 
+CART_READ = "GET /<projectKey>/carts/<id>"
+TOKEN = "POST /oauth/token"
 VARIANTS = ["balance (session seen)", "balance (new session)", "redeem (session seen)",
             "redeem (new session)"]
 
@@ -24,7 +26,7 @@ VARIANTS = ["balance (session seen)", "balance (new session)", "redeem (session 
 def result() -> dict:
     finished = subprocess.run(
         [sys.executable, str(HERE / "run.py"), "--duration", "2", "--concurrency", "4",
-         "--probe-requests", "5", "--probe-latency", "25", "--max-balance-rate", "500",
+         "--probe-requests", "5", "--probe-latency", "100", "--max-balance-rate", "500",
          "--max-redeem-rate", "200", "--json"],
         capture_output=True, text=True, timeout=600,
     )
@@ -40,16 +42,21 @@ def test_smoke_probes_every_variant(result):
         assert probe["latency_ms"] > 0
         assert 0.5 <= probe["sequential_provider_calls"] <= 3
     # A seen session's balance reads nothing from commercetools: its worker remembers the
-    # session and the cart's currency. Every other variant makes whole numbers of calls,
-    # give or take the noise of five requests.
+    # session and the cart's currency (the probe checks one balance on the cart first), so
+    # the latency added to commercetools does not reach it. Every other variant calls each
+    # route a whole number of times per request, but for a worker's one-off calls: its
+    # token, if its warm-up did not fetch it, and a balance's cart read on a worker that
+    # has not seen the cart yet.
     seen = probes.pop("balance (session seen)")
-    assert seen["commercetools_calls"] == 0
+    assert seen["commercetools_calls"] < 0.5
     assert seen["sequential_commercetools_calls"] < 0.5
-    for probe in probes.values():
+    for variant, probe in probes.items():
         assert probe["latency_with_added_commercetools_ms"] > probe["latency_ms"]
         assert 0.5 <= probe["sequential_commercetools_calls"] <= 12
         assert probe["commercetools_calls"] >= 1
-        assert probe["commercetools_calls"] == round(probe["commercetools_calls"])
+        for route, calls in probe["commercetools_routes"].items():
+            one_off = route == TOKEN or (variant.startswith("balance") and route == CART_READ)
+            assert calls == round(calls) or (one_off and calls < 1), (variant, route)
     assert probes["balance (new session)"]["commercetools_calls"] < (
         probes["redeem (new session)"]["commercetools_calls"])
 
@@ -63,11 +70,13 @@ def test_smoke_loads_every_variant_without_errors(result):
         assert load["requests"] > 0 and load["requests_per_s"] > 0
         assert 0 < load["p50_ms"] <= load["p99_ms"]
         assert load["processor_cpu_ms"] > 0
-        assert load["emulator_cpu_ms"] > 0 and load["provider_cpu_ms"] > 0
+        assert load["provider_cpu_ms"] > 0
         assert not load["workers_replaced"]
+    # A seen session's balance leaves the emulator idle (under a clock tick of CPU).
     assert loads["balance (session seen)"]["commercetools_calls"] < 0.5
-    assert loads["balance (new session)"]["commercetools_calls"] >= 1
-    assert loads["redeem (new session)"]["commercetools_calls"] >= 1
+    for variant in ("balance (new session)", "redeem (new session)"):
+        assert loads[variant]["commercetools_calls"] >= 1
+        assert loads[variant]["emulator_cpu_ms"] > 0
 
 
 def test_smoke_report_prints_both_tables(result):

@@ -1,8 +1,23 @@
-"""Outbound sessions: connections are reused, the environment is read once and honoured."""
+"""Outbound connections: pools are sized, the environment is read once and honoured."""
 
+import sys
+
+import certifi
 import pytest
+import requests
+import responses
+import urllib3
 
-from giftcard_connect.connections import POOL_SIZE, needs_per_call_environment, pooled_session
+from giftcard_connect.connections import (
+    POOL_SIZE,
+    ProxyRoutes,
+    bypasses_proxy,
+    commercetools_pools,
+    environment_proxies,
+    needs_per_call_environment,
+    pooled_session,
+)
+from giftcard_connect.errors import ConfigurationError
 
 
 @pytest.mark.parametrize(
@@ -34,14 +49,106 @@ def test_pooled_session_takes_the_ca_bundle_once(tmp_path):
     assert session.verify == "/requests.pem"  # requests' own order of precedence
 
 
+def test_ssl_cert_file_is_the_last_resort_for_sessions_too(tmp_path):
+    assert pooled_session({"HOME": str(tmp_path), "SSL_CERT_FILE": "/o.pem"}).verify == "/o.pem"
+    both = pooled_session({"HOME": str(tmp_path), "SSL_CERT_FILE": "/o.pem",
+                           "CURL_CA_BUNDLE": "/curl.pem"})
+    assert both.verify == "/curl.pem"
+
+
 def test_pooled_session_with_a_proxy_resolves_the_environment_per_call(tmp_path):
     session = pooled_session({"HOME": str(tmp_path), "HTTPS_PROXY": "http://proxy:3128",
                               "REQUESTS_CA_BUNDLE": "/requests.pem"})
     assert session.trust_env is True
-    assert session.verify is True  # requests reads the bundle per call itself
+    assert session.verify == "/requests.pem"
+
+
+def test_a_prepared_request_keeps_the_ca_bundle_when_a_proxy_is_set(tmp_path):
+    """Session.send never reads REQUESTS_CA_BUNDLE: with a proxy configured, a prepared
+    request used to be verified against certifi's bundle instead of the configured one."""
+    session = pooled_session({"HOME": str(tmp_path), "HTTPS_PROXY": "http://proxy:3128",
+                              "REQUESTS_CA_BUNDLE": "/requests.pem"})
+    with responses.RequestsMock() as mock:
+        mock.get("https://provider.example.test/balance", json={})
+        session.send(requests.Request("GET", "https://provider.example.test/balance").prepare())
+        assert mock.calls[0].request.req_kwargs["verify"] == "/requests.pem"
 
 
 def test_pooled_session_sizes_its_pools(tmp_path):
     session = pooled_session({"HOME": str(tmp_path)})
     for prefix in ("http://", "https://"):
         assert session.get_adapter(prefix + "example.com")._pool_maxsize == POOL_SIZE
+
+
+def test_commercetools_pools_verify_against_the_bundle_the_environment_names(tmp_path):
+    pools = commercetools_pools({"REQUESTS_CA_BUNDLE": "/requests.pem", "CURL_CA_BUNDLE": "/c"})
+    assert isinstance(pools, urllib3.PoolManager) and not isinstance(pools, ProxyRoutes)
+    options = pools.connection_pool_kw
+    assert (options["ca_certs"], options["cert_reqs"]) == ("/requests.pem", "CERT_REQUIRED")
+    assert options["maxsize"] == POOL_SIZE
+
+    assert commercetools_pools({}).connection_pool_kw["ca_certs"] == certifi.where()
+    openssl = commercetools_pools({"SSL_CERT_FILE": "/openssl.pem"}).connection_pool_kw
+    assert openssl["ca_certs"] == "/openssl.pem"
+    directory = commercetools_pools({"REQUESTS_CA_BUNDLE": str(tmp_path)}).connection_pool_kw
+    assert directory["ca_cert_dir"] == str(tmp_path) and "ca_certs" not in directory
+
+
+def test_commercetools_pools_route_through_the_environments_proxies():
+    pools = commercetools_pools({
+        "HTTPS_PROXY": "http://user:p%40ss@proxy.internal:3128",
+        "NO_PROXY": ".internal.example, 10.0.0.0/8",
+        "REQUESTS_CA_BUNDLE": "/requests.pem",
+    })
+    assert isinstance(pools, ProxyRoutes)
+
+    proxied = pools.manager_for("https://api.europe-west1.gcp.commercetools.com/demo/carts")
+    assert isinstance(proxied, urllib3.ProxyManager)
+    assert (proxied.proxy.host, proxied.proxy.port) == ("proxy.internal", 3128)
+    assert proxied.proxy_headers == urllib3.make_headers(proxy_basic_auth="user:p@ss")
+    assert proxied.connection_pool_kw["ca_certs"] == "/requests.pem"
+    for direct in ("https://auth.internal.example/oauth/token", "https://10.1.2.3/x",
+                   "http://api.commercetools.com/x"):  # no HTTP_PROXY: plain http is direct
+        assert not isinstance(pools.manager_for(direct), urllib3.ProxyManager), direct
+
+
+def test_all_proxy_and_a_bare_proxy_address_apply_to_every_scheme():
+    pools = commercetools_pools({"ALL_PROXY": "proxy.internal:8080"})
+    manager = pools.manager_for("http://api.example.test/x")
+    assert (manager.proxy.scheme, manager.proxy.host, manager.proxy.port) == (
+        "http", "proxy.internal", 8080)
+
+
+def test_a_socks_proxy_without_pysocks_is_refused_at_start(monkeypatch):
+    monkeypatch.setitem(sys.modules, "urllib3.contrib.socks", None)  # as if not installed
+    with pytest.raises(ConfigurationError, match="PySocks"):
+        commercetools_pools({"ALL_PROXY": "socks5://proxy.internal:1080"})
+
+
+def test_environment_proxies_read_like_urllib():
+    assert environment_proxies({
+        "HTTPS_PROXY": "http://upper:1", "https_proxy": "http://lower:1",
+        "HTTP_PROXY": "http://upper:2", "http_proxy": "",
+        "NO_PROXY": "localhost", "PATH": "/bin",
+    }) == {"https": "http://lower:1", "no": "localhost"}
+
+
+@pytest.mark.parametrize(
+    "host, port, no_proxy, bypassed",
+    [
+        ("api.example.test", None, "*", True),
+        ("api.example.test", None, "example.test", True),
+        ("api.example.test", None, ".example.test", True),
+        ("api.example.test", None, "EXAMPLE.test", True),
+        ("api.example.test", 443, "example.test:443", True),
+        ("api.example.test", 443, "example.test:8443", False),
+        ("notexample.test", None, "example.test", False),
+        ("api.example.test", None, "", False),
+        ("10.1.2.3", None, "10.0.0.0/8", True),
+        ("11.1.2.3", None, "10.0.0.0/8", False),
+        ("127.0.0.1", None, "localhost, 127.0.0.1", True),
+        ("::1", None, "::1", True),
+    ],
+)
+def test_no_proxy_rules(host, port, no_proxy, bypassed):
+    assert bypasses_proxy(host, port, no_proxy) is bypassed

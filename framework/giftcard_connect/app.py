@@ -59,8 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         config.get("PLUGINS"),
         load_entrypoints=config.get("LOAD_ENTRYPOINTS", True),
     )
-    # One pooled session each: a plugin changing its session's headers or auth must
-    # never reach the commercetools calls.
+    # The plugins' own pooled session: a plugin changing its headers or auth never reaches
+    # the commercetools calls, which go through the client's own urllib3 pools.
     provider_http = pooled_session()
 
     def provider_context() -> ProviderContext:
@@ -86,7 +86,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api_url=settings.api_url,
         session_url=settings.session_url,
         timeout=(settings.ctp_connect_timeout, settings.ctp_read_timeout),
-        http=pooled_session(),
         correlation_id=_correlation_id,
     )
     app.extensions["giftcard_connect"] = Runtime(

@@ -1,10 +1,16 @@
-"""Fixtures for the commercetools client tests: mocked HTTP, a fake clock, recorded sleeps."""
+"""Fixtures for the commercetools client tests: scripted urllib3 pools, a fake clock,
+recorded sleeps.
+
+The client talks to scripted pools rather than to a loopback server because each
+scenario must raise urllib3's own exception (a read timeout, a reset) at exactly the
+attempt it names, instantly and without timing; test_ct_loopback.py shows over real
+sockets that these are the exceptions real failures raise.
+"""
 
 from __future__ import annotations
 
 import pytest
-import responses
-from ct_helpers import API, AUTH, CLIENT_ID, PK, SECRET, SESSION
+from ct_helpers import API, AUTH, CLIENT_ID, PK, SECRET, SESSION, ScriptedPools
 from giftcard_connect.commercetools import CommercetoolsClient
 from giftcard_connect.commercetools.transport import Transport
 
@@ -18,9 +24,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def pools():
+    return ScriptedPools()
 
 
 @pytest.fixture
@@ -40,7 +45,7 @@ def no_jitter(monkeypatch):
 
 
 @pytest.fixture
-def make_client(clock, sleeps):
+def make_client(pools, clock, sleeps):
     def make(**overrides):
         options = dict(
             project_key=PK,
@@ -51,6 +56,7 @@ def make_client(clock, sleeps):
             session_url=SESSION,
             clock=clock,
             sleep=sleeps.append,
+            http=pools,
         )
         options.update(overrides)
         return CommercetoolsClient(**options)

@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 from giftcard_connect.commercetools import CommercetoolsError
+from giftcard_connect.commercetools.transport import Response
 from giftcard_connect.errors import GiftCardConnectError
-from requests.structures import CaseInsensitiveDict
+from urllib3._collections import HTTPHeaderDict
 
-URL = "https://api.example.test/demo/payments/p-1?expand=x"
+PATH = "/demo/payments/p-1"
 
 
 def make_response(status, body, *, headers=None, sent_correlation_id=None):
-    request_headers = {"X-Correlation-ID": sent_correlation_id} if sent_correlation_id else {}
-    response = requests.Response()
-    response.status_code = status
-    response._content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    response.headers = CaseInsensitiveDict(headers or {})
-    response.request = requests.Request("POST", URL, headers=request_headers).prepare()
-    return response
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return Response(
+        status, HTTPHeaderDict(headers or {}), content, "POST", PATH, sent_correlation_id
+    )
 
 
 def test_conflict_body_gives_codes_version_and_header_correlation_id():

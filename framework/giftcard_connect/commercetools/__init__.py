@@ -1,4 +1,4 @@
-"""A thin ``requests`` client for the commercetools calls the processor makes."""
+"""A thin urllib3 client for the commercetools calls the processor makes."""
 
 from .client import CommercetoolsClient
 from .errors import CommercetoolsError

@@ -10,10 +10,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from requests.auth import HTTPBasicAuth
-
 from .errors import CommercetoolsError
-from .transport import Transport, join_url, parse_json
+from .transport import Transport, basic_authorization, join_url, parse_json
 
 
 class ClientCredentialsToken:
@@ -33,7 +31,7 @@ class ClientCredentialsToken:
         if margin < 0:
             raise ValueError("margin must not be negative")
         self._transport = transport
-        self._auth = HTTPBasicAuth(client_id, client_secret)
+        self._auth = basic_authorization(client_id, client_secret)
         self._url = join_url(auth_url, "oauth", "token")
         self._scope = scope
         self._margin = margin
@@ -73,7 +71,9 @@ class ClientCredentialsToken:
         if self._scope:
             data["scope"] = self._scope
         started = self._clock()
-        response = self._transport.send("POST", self._url, retry=True, auth=self._auth, data=data)
+        response = self._transport.send(
+            "POST", self._url, retry=True, headers=self._auth, form=data
+        )
         body = parse_json(response)
         token, expires_in = body.get("access_token"), body.get("expires_in")
         lifetime_ok = isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool)

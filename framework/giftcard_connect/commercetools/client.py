@@ -1,4 +1,4 @@
-"""The few commercetools calls the processor needs, over plain ``requests``.
+"""The few commercetools calls the processor needs, over urllib3's keep-alive pools.
 
 Only calls that are safe to replay are retried: reads, the OAuth POSTs, versioned
 updates (a replayed update that was already applied fails with 409 instead of applying
@@ -14,13 +14,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import requests
-from requests.auth import HTTPBasicAuth
-
-from ..connections import pooled_session
+from ..connections import commercetools_pools
 from .auth import ClientCredentialsToken
 from .errors import CommercetoolsError
-from .transport import Transport, join_url, parse_json
+from .transport import Pools, Transport, basic_authorization, join_url, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +41,7 @@ class CommercetoolsClient:
         timeout: tuple[float, float] = (3.05, 10.0),
         retries: int = 3,
         backoff_factor: float = 0.2,
-        http: requests.Session | None = None,
+        http: Pools | None = None,
         correlation_id: Callable[[], str | None] | None = None,
         scope: str | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -53,7 +50,7 @@ class CommercetoolsClient:
         self.project_key = project_key
         self._owns_http = http is None
         self._transport = Transport(
-            http=http if http is not None else pooled_session(),
+            http=http if http is not None else commercetools_pools(),
             timeout=timeout,
             retries=retries,
             backoff_factor=backoff_factor,
@@ -68,7 +65,7 @@ class CommercetoolsClient:
             scope=scope,
             clock=clock,
         )
-        self._basic_auth = HTTPBasicAuth(client_id, client_secret)
+        self._basic_auth = basic_authorization(client_id, client_secret)
         self._introspect_url = join_url(auth_url, "oauth", "introspect")
         self._api = join_url(api_url, project_key)
         self._sessions = join_url(session_url, project_key, "sessions")
@@ -80,7 +77,7 @@ class CommercetoolsClient:
 
     def create_session(self, cart_id: str, metadata: dict[str, Any]) -> Resource:
         body = {"cart": {"cartRef": {"id": cart_id}}, "metadata": metadata}
-        return self._call("POST", self._sessions, retry=False, json=body)
+        return self._call("POST", self._sessions, retry=False, json_body=body)
 
     # Carts
 
@@ -92,7 +89,7 @@ class CommercetoolsClient:
 
     def create_cart(self, draft: dict[str, Any]) -> Resource:
         url = join_url(self._api, "carts")
-        return self._call("POST", url, retry=bool(draft.get("key")), json=draft)
+        return self._call("POST", url, retry=bool(draft.get("key")), json_body=draft)
 
     def update_cart(self, cart_id: str, version: int, actions: Actions) -> Resource:
         return self._update(join_url(self._api, "carts", cart_id), version, actions)
@@ -120,7 +117,7 @@ class CommercetoolsClient:
 
     def create_payment(self, draft: dict[str, Any]) -> Resource:
         url = join_url(self._api, "payments")
-        return self._call("POST", url, retry=bool(draft.get("key")), json=draft)
+        return self._call("POST", url, retry=bool(draft.get("key")), json_body=draft)
 
     def get_payment(self, payment_id: str) -> Resource:
         return self._call("GET", join_url(self._api, "payments", payment_id), retry=True)
@@ -181,7 +178,11 @@ class CommercetoolsClient:
     def introspect(self, token: str) -> Resource:
         """RFC 7662 introspection of a caller's bearer token, with our own credentials."""
         response = self._transport.send(
-            "POST", self._introspect_url, retry=True, auth=self._basic_auth, data={"token": token}
+            "POST",
+            self._introspect_url,
+            retry=True,
+            headers=self._basic_auth,
+            form={"token": token},
         )
         return parse_json(response)
 
@@ -191,7 +192,7 @@ class CommercetoolsClient:
 
     def close(self) -> None:
         if self._owns_http:
-            self._transport.http.close()
+            self._transport.http.clear()
 
     def __repr__(self) -> str:
         return f"CommercetoolsClient(project_key={self.project_key!r}, api_url={self._api!r})"
@@ -202,7 +203,7 @@ class CommercetoolsClient:
         if not actions:
             raise ValueError("an update needs at least one action")
         body = {"version": version, "actions": actions}
-        return self._call("POST", url, retry=True, json=body)
+        return self._call("POST", url, retry=True, json_body=body)
 
     def _update_on_conflict(
         self,

@@ -7,13 +7,12 @@ HTML page) are parsed as "no errors" instead of crashing.
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from giftcard_connect.errors import GiftCardConnectError
-from giftcard_connect.logs import mask_session_path
+
+if TYPE_CHECKING:
+    from .transport import Response
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -38,7 +37,7 @@ class CommercetoolsError(GiftCardConnectError):
         super().__init__(message)
 
     @classmethod
-    def from_response(cls, response: requests.Response, message: str | None = None):
+    def from_response(cls, response: Response, message: str | None = None):
         """Build the error from an HTTP answer; ``message`` overrides the body's."""
         body = _json_or_none(response)
         errors = _error_list(body)
@@ -46,16 +45,12 @@ class CommercetoolsError(GiftCardConnectError):
             message = _body_message(body, errors) or (
                 f"HTTP {response.status_code}" + ("" if body is not None else " (non-JSON body)")
             )
-        request = response.request
-        sent = request.headers.get(CORRELATION_HEADER) if request is not None else None
-        if request is not None and request.url:
-            message = f"{request.method} {mask_session_path(urlsplit(request.url).path)}: {message}"
         return cls(
-            message,
+            f"{response.method} {response.path}: {message}",
             status_code=response.status_code,
             errors=errors,
-            correlation_id=response.headers.get(CORRELATION_HEADER) or sent,
-            replayed=getattr(response, "replayed", False),
+            correlation_id=response.headers.get(CORRELATION_HEADER) or response.sent_correlation_id,
+            replayed=response.replayed,
         )
 
     @property
@@ -94,10 +89,10 @@ class CommercetoolsError(GiftCardConnectError):
         )
 
 
-def _json_or_none(response: requests.Response) -> Any:
+def _json_or_none(response: Response) -> Any:
     try:
         return response.json()
-    except ValueError:  # requests' JSONDecodeError, empty bodies, HTML pages
+    except ValueError:  # empty bodies, HTML pages, bytes that are not UTF-8
         return None
 
 

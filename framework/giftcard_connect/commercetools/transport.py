@@ -1,26 +1,29 @@
 """HTTP plumbing shared by the token cache and the API client: timeouts, retries, parsing.
 
-Retries are an explicit loop rather than urllib3's ``Retry`` because the ``responses``
-test library replays only *status* retries through an adapter's ``max_retries``, not
-connection errors or read timeouts, so the loop is the only design whose timeout
-retries can be tested. The caller decides per call whether a replay is safe (``retry``).
+The calls go straight through urllib3, requests' own HTTP layer: requests' preparation,
+cookie handling and response building cost about as much CPU again as urllib3's whole
+round trip, for features these calls never use. Bodies and query strings are encoded
+here, and each answer is read whole before its connection goes back to the pool.
 
-Requests are prepared here and sent with ``Session.send``: ``Session.request`` merges
-session headers, cookies, auth and hooks into every call, which cost a fifth of a call's
-CPU for settings this client never uses. The session supplies the connection pool,
-``verify`` and proxies; the headers are the Transport's own.
+Retries are an explicit loop rather than urllib3's ``Retry``: the caller decides per call
+whether a replay is safe (``retry``), a long ``Retry-After`` fails fast, and each retry is
+logged with the correlation id. urllib3 itself neither retries nor follows redirects
+(``retries=False``), so every failure reaches the loop as urllib3's own exception.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
-from collections.abc import Callable
-from typing import Any
-from urllib.parse import quote, urlsplit
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode, urlsplit
 
-import requests
+import urllib3
+from urllib3.exceptions import HTTPError, ProtocolError, ProxyError, SSLError, TimeoutError
 
 from ..logs import mask_session_path
 from .errors import CORRELATION_HEADER, CommercetoolsError
@@ -28,20 +31,46 @@ from .errors import CORRELATION_HEADER, CommercetoolsError
 log = logging.getLogger(__name__)
 
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
-# Failures after which the request may or may not have reached the server.
-_TRANSIENT_EXCEPTIONS = (
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-)
+# Failures after which the request may or may not have reached the server: timeouts and
+# refused connections (TimeoutError covers NewConnectionError), resets and cut-off
+# answers (ProtocolError), TLS and proxy failures.
+_TRANSIENT_EXCEPTIONS = (TimeoutError, ProtocolError, SSLError, ProxyError)
 MAX_BACKOFF = 10.0  # seconds; caps the exponential delay
 MAX_RETRY_AFTER = 10.0  # a longer Retry-After is not waited for: the call fails instead
-USER_AGENT = "giftcard-connect (python-requests)"
+USER_AGENT = "giftcard-connect (urllib3)"
 BASE_HEADERS = {
-    **requests.utils.default_headers(),
     "Accept": "application/json",
+    "Accept-Encoding": urllib3.make_headers(accept_encoding=True)["accept-encoding"],
     "User-Agent": USER_AGENT,
 }
+JSON_TYPE = {"Content-Type": "application/json"}
+FORM_TYPE = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class Pools(Protocol):
+    """What the transport needs of urllib3's PoolManager (or of ``ProxyRoutes``)."""
+
+    def urlopen(self, method: str, url: str, **kwargs: Any) -> urllib3.BaseHTTPResponse: ...
+
+    def clear(self) -> None: ...
+
+
+@dataclass(slots=True)
+class Response:
+    """One answer, read whole; ``replayed`` tells whether earlier attempts went
+    unanswered (for a POST, one of them may have been applied)."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    method: str
+    path: str  # with session ids masked: for messages and logs
+    sent_correlation_id: str | None
+    replayed: bool = False
+
+    def json(self) -> Any:
+        """The decoded body; ValueError when it is empty or not JSON."""
+        return json.loads(self.content)
 
 
 class Transport:
@@ -50,7 +79,7 @@ class Transport:
     def __init__(
         self,
         *,
-        http: requests.Session,
+        http: Pools,
         timeout: tuple[float, float],
         retries: int,
         backoff_factor: float,
@@ -62,7 +91,7 @@ class Transport:
         if retries < 0 or backoff_factor < 0:
             raise ValueError("retries and backoff_factor must not be negative")
         self.http = http
-        self.timeout = (float(timeout[0]), float(timeout[1]))
+        self.timeout = urllib3.Timeout(connect=float(timeout[0]), read=float(timeout[1]))
         self.retries = retries
         self.backoff_factor = backoff_factor
         self._sleep = sleep
@@ -74,43 +103,59 @@ class Transport:
         url: str,
         *,
         retry: bool,
-        headers: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> requests.Response:
-        """Return the final response (any status); raise only when no answer arrived.
-
-        ``response.replayed`` tells whether earlier attempts went unanswered: for a POST,
-        one of them may have been applied.
-        """
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+        params: Sequence[tuple[str, str | int]] = (),
+    ) -> Response:
+        """Return the final answer (any status); raise only when no answer arrived."""
         headers = {**BASE_HEADERS, **(headers or {})}
         correlation_id = self._correlation_id() if self._correlation_id else None
         if correlation_id:
             headers[CORRELATION_HEADER] = correlation_id
         path = mask_session_path(urlsplit(url).path)  # for logs and errors
-        try:
-            request = requests.Request(method, url, headers=headers, **kwargs).prepare()
-        except requests.exceptions.RequestException as exc:  # a bug, not the network
-            raise _no_answer(method, path, exc, 0, correlation_id) from exc
+        body = None
+        if json_body is not None:
+            try:
+                body = json.dumps(json_body, allow_nan=False).encode()
+            except ValueError as exc:  # NaN or infinity: a bug, and nothing was sent
+                raise _no_answer(method, path, exc, 0, correlation_id) from exc
+            headers.update(JSON_TYPE)
+        elif form is not None:
+            body = urlencode(form).encode()
+            headers.update(FORM_TYPE)
+        if params:
+            url = f"{url}?{urlencode(params)}"
         allowed = self.retries if retry else 0
         attempt = 0
         while True:
             try:
-                response = self.http.send(request, timeout=self.timeout)
+                raw = self.http.urlopen(
+                    method,
+                    url,
+                    body=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    retries=False,
+                    redirect=False,
+                )
             except _TRANSIENT_EXCEPTIONS as exc:
                 if attempt >= allowed:
                     raise _no_answer(method, path, exc, attempt, correlation_id) from exc
                 reason, delay = type(exc).__name__, None
-            except requests.exceptions.RequestException as exc:  # a bug, not the network
+            except HTTPError as exc:  # not the network: an unusable URL, an undecodable body
                 raise _no_answer(method, path, exc, attempt, correlation_id) from exc
             else:
-                response.replayed = attempt > 0
+                content = raw.data or b""  # None when there is no body at all
+                response = Response(
+                    raw.status, raw.headers, content, method, path, correlation_id, attempt > 0
+                )
                 if response.status_code not in TRANSIENT_STATUSES or attempt >= allowed:
                     return response
                 delay = _retry_after(response)
                 if delay is not None and delay > MAX_RETRY_AFTER:
                     return response
                 reason = f"HTTP {response.status_code}"
-                response.close()
             attempt += 1
             if delay is None:
                 delay = self._jitter(min(MAX_BACKOFF, self.backoff_factor * 2 ** (attempt - 1)))
@@ -131,7 +176,7 @@ class Transport:
         return delay * random.uniform(0.5, 1.0)
 
 
-def parse_json(response: requests.Response) -> dict[str, Any]:
+def parse_json(response: Response) -> dict[str, Any]:
     """The body of a successful answer as a dict; anything else raises."""
     if response.status_code >= 400:
         raise CommercetoolsError.from_response(response)
@@ -156,7 +201,13 @@ def join_url(base: str, *segments: str) -> str:
     return "/".join(parts)
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def basic_authorization(client_id: str, client_secret: str) -> dict[str, str]:
+    """The Authorization header of the OAuth calls, encoded as requests does (latin-1)."""
+    encoded = urllib3.make_headers(basic_auth=f"{client_id}:{client_secret}")
+    return {"Authorization": encoded["authorization"]}
+
+
+def _retry_after(response: Response) -> float | None:
     try:
         return max(0.0, float(response.headers.get("Retry-After", "")))
     except ValueError:  # absent, or an HTTP date: use our own backoff

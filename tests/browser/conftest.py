@@ -140,6 +140,22 @@ def shop(demo, browser):
     assert not shop.page_errors, shop.page_errors
 
 
+def demo_processor_settings(info: dict, **overrides) -> dict:
+    """Settings of a second processor on the running demo's emulator and mock provider."""
+    return {
+        "CTP_PROJECT_KEY": info["projectKey"],
+        "CTP_CLIENT_ID": info["clientId"],
+        "CTP_CLIENT_SECRET": info["clientSecret"],
+        "CTP_AUTH_URL": info["emulatorUrl"],
+        "CTP_API_URL": info["emulatorUrl"],
+        "CTP_SESSION_URL": info["emulatorUrl"],
+        "GIFTCARD_PROVIDER": "mock",
+        "GIFTCARD_CURRENCY": "EUR",
+        "GIFTCARD_MOCK_URL": info["providerUrl"],
+        **overrides,
+    }
+
+
 def money_text(cents: int) -> str:
     return f"€{cents // 100}.{cents % 100:02d}"
 

@@ -16,7 +16,7 @@ from giftcard_connect.app import create_app
 from giftcard_connect.commercetools import CommercetoolsClient
 from giftcard_connect.servers import BackgroundServer
 
-from .conftest import idempotency_keys, json_body, path_of
+from .conftest import demo_processor_settings, idempotency_keys, json_body, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -671,19 +671,9 @@ def test_provider_enabler_extends_the_base_one(shop, tmp_path):
     merchant_page = Flask("merchant")
     merchant_page.get("/")(lambda: "<!doctype html><title>Merchant</title><main></main>")
     with BackgroundServer(merchant_page, name="merchant") as merchant:
-        app = create_app({
-            "CTP_PROJECT_KEY": info["projectKey"],
-            "CTP_CLIENT_ID": info["clientId"],
-            "CTP_CLIENT_SECRET": info["clientSecret"],
-            "CTP_AUTH_URL": info["emulatorUrl"],
-            "CTP_API_URL": info["emulatorUrl"],
-            "CTP_SESSION_URL": info["emulatorUrl"],
-            "GIFTCARD_PROVIDER": "mock",
-            "GIFTCARD_CURRENCY": "EUR",
-            "GIFTCARD_MOCK_URL": info["providerUrl"],
-            "GIFTCARD_ALLOWED_ORIGINS": merchant.url,
-            "PLUGINS": {"acme-enabler": AcmeEnabler()},
-        })
+        app = create_app(demo_processor_settings(
+            info, GIFTCARD_ALLOWED_ORIGINS=merchant.url, PLUGINS={"acme-enabler": AcmeEnabler()},
+        ))
         with BackgroundServer(app, name="acme-processor") as processor:
             shop.page.goto(merchant.url)
             shop.page.evaluate(

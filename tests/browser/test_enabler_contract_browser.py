@@ -18,7 +18,7 @@ from giftcard_connect.app import create_app
 from giftcard_connect.commercetools import CommercetoolsClient
 from giftcard_connect.servers import BackgroundServer
 
-from .conftest import path_of
+from .conftest import demo_processor_settings, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -80,21 +80,10 @@ def shop_server():
 
 def processor_app(info: dict, shop_url: str, provider_url: str):
     """A processor that allows only the shop's origin (not ``*``)."""
-    return create_app(
-        {
-            "CTP_PROJECT_KEY": info["projectKey"],
-            "CTP_CLIENT_ID": info["clientId"],
-            "CTP_CLIENT_SECRET": info["clientSecret"],
-            "CTP_AUTH_URL": info["emulatorUrl"],
-            "CTP_API_URL": info["emulatorUrl"],
-            "CTP_SESSION_URL": info["emulatorUrl"],
-            "GIFTCARD_PROVIDER": "mock",
-            "GIFTCARD_CURRENCY": "EUR",
-            "GIFTCARD_MOCK_URL": provider_url,
-            "GIFTCARD_PROVIDER_TIMEOUT": "2",
-            "GIFTCARD_ALLOWED_ORIGINS": shop_url,
-        }
-    )
+    return create_app(demo_processor_settings(
+        info, GIFTCARD_MOCK_URL=provider_url, GIFTCARD_PROVIDER_TIMEOUT="2",
+        GIFTCARD_ALLOWED_ORIGINS=shop_url,
+    ))
 
 
 @pytest.fixture(scope="module")

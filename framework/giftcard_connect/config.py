@@ -128,7 +128,7 @@ def _origins(raw: str) -> tuple[str, ...]:
 
 
 def _rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
-    """A limit such as ``10 per 15 minutes`` (flask-limiter's notation)."""
+    """A limit such as ``10 per 15 minutes`` (the notation of the ``limits`` library)."""
     raw = (env.get(name) or default).strip()
     try:
         parse_rate_limit(raw)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from giftcard_connect.api.ratelimit import EXTENSION
+
 if importlib.util.find_spec("playwright") is None:
     collect_ignore_glob = ["test_*_browser.py"]
 
@@ -68,8 +70,7 @@ def _fresh_provider_ledger(request):
         url = stack.info["providerUrl"]
         requests.post(f"{url}/_admin/reset", timeout=5).raise_for_status()
         (processor,) = [s for s in stack.servers if s.url == stack.info["processorUrl"]]
-        for limiter in processor.app.extensions["limiter"]:
-            limiter.reset()
+        processor.app.extensions[EXTENSION].reset()
 
 
 @dataclass

@@ -26,6 +26,9 @@ from .schemas import GiftCardSchema, RedeemSchema, load_json
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 # The one redeem failure that is not a definite "not charged": the void was not confirmed.
 OUTCOME_UNKNOWN = "OutcomeUnknown"
+# Built once: a marshmallow schema's load keeps no state between calls.
+GIFT_CARD_BODY = GiftCardSchema()
+REDEEM_BODY = RedeemSchema()
 
 bp = Blueprint("giftcard", __name__)
 log = logging.getLogger(__name__)
@@ -82,7 +85,7 @@ def render_unavailable(error: ProviderUnavailable):
 @session_required
 def balance():
     """The card's balance in the connector's currency, or why it cannot be used."""
-    body = load_json(GiftCardSchema())
+    body = load_json(GIFT_CARD_BODY)
     card = GiftCard(code=body["code"], pin=body["pin"])
     result = payments.check_balance(current_runtime(), g.checkout_session, card)
     return {"status": {"state": result.state}, "amount": result.amount.to_dict()}
@@ -98,7 +101,7 @@ def redeem():
             400, "InvalidField", "Idempotency-Key must be 1 to 255 visible ASCII characters.",
             field="Idempotency-Key",
         )
-    body = load_json(RedeemSchema())
+    body = load_json(REDEEM_BODY)
     card = GiftCard(code=body["code"], pin=body["pin"])
     amount = Money(body["redeemAmount"]["centAmount"], body["redeemAmount"]["currencyCode"].upper())
     outcome = payments.redeem(current_runtime(), g.checkout_session, card, amount, idempotency_key)

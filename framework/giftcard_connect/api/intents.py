@@ -11,13 +11,14 @@ from ..runtime import current_runtime
 from .schemas import PaymentIntentSchema, load_json
 
 bp = Blueprint("intents", __name__, url_prefix="/operations/payment-intents")
+PAYMENT_INTENT_BODY = PaymentIntentSchema()
 
 
 @bp.post("/<payment_id>")
 @oauth_required
 def payment_intent(payment_id: str):
     """Apply one action; the answer is ``{outcome: approved | rejected | received}``."""
-    (action,) = load_json(PaymentIntentSchema())["actions"]
+    (action,) = load_json(PAYMENT_INTENT_BODY)["actions"]
     runtime = current_runtime()
     name = action["action"]
     if name == "refundPayment":

@@ -7,12 +7,14 @@ A definite refusal becomes ``GiftCardError``; anything that leaves the outcome u
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.structures import CaseInsensitiveDict
 from giftcard_connect import (
     Balance,
     Cancellation,
@@ -40,9 +42,10 @@ DECLINE_STATES = {
     "InvalidRequest": "Invalid",
 }
 RETRY_STATUSES = frozenset({503})
-# Sent with every call. Requests are prepared here and sent with ``Session.send``:
+# Sent with every call. Requests are built here and sent with ``Session.send``:
 # ``Session.request`` would merge session-level headers, cookies and auth (none are
-# used) into every call, which costs a fifth of the call's CPU.
+# used) into every call, and ``Request.prepare`` would parse and re-quote the URL (the
+# base URL is checked when the processor starts): together a third of the call's CPU.
 BASE_HEADERS = {**requests.utils.default_headers(), "Accept": "application/json"}
 MAX_RETRIES = 1
 
@@ -120,17 +123,25 @@ class MockProviderClient:
     ) -> dict[str, Any]:
         return _read(self._send(method, path, body), card=card, balance=balance)
 
+    def _prepare(self, method: str, path: str, body: dict | None) -> requests.PreparedRequest:
+        """The request as ``Session.send`` takes it (see ``BASE_HEADERS``)."""
+        prepared = requests.PreparedRequest()
+        prepared.method = method
+        prepared.url = self.base_url + path
+        headers = CaseInsensitiveDict(BASE_HEADERS)
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        if body is not None:
+            prepared.body = json.dumps(body, allow_nan=False).encode()
+            headers["Content-Type"] = "application/json"
+            headers["Content-Length"] = str(len(prepared.body))
+        prepared.headers = headers
+        return prepared
+
     def _send(
         self, method: str, path: str, body: dict | None, *, attempts: int = 1 + MAX_RETRIES
     ) -> requests.Response:
-        headers = {**BASE_HEADERS}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        try:
-            request = requests.Request(method, self.base_url + path, json=body, headers=headers)
-            prepared = request.prepare()
-        except requests.RequestException as exc:
-            raise ProviderUnavailable("mock provider request failed") from exc
+        prepared = self._prepare(method, path, body)
         attempt = 1
         while True:
             try:

@@ -7,6 +7,7 @@ Settings come from ``context.config`` (``GIFTCARD_MOCK_<NAME>`` without the pref
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from giftcard_connect import (
     Balance,
@@ -28,15 +29,26 @@ DEFAULT_CURRENCIES = ("EUR", "USD", "GBP", "CZK")
 HEALTH_CHECK_NAME = "mock provider API"
 
 
-def _client(context: ProviderContext) -> MockProviderClient:
-    url = context.config.get("URL")
+def _base_url(config: Mapping[str, str]) -> str:
+    """``GIFTCARD_MOCK_URL``, checked when the processor starts (``giftcard_provider_info``)."""
+    url = config.get("URL")
     if not url:
         raise ConfigurationError(
             "GIFTCARD_MOCK_URL is not set: the mock provider's base URL, "
             "e.g. http://127.0.0.1:8081 (start one with `giftcard-connect-mock`)"
         )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigurationError(
+            "GIFTCARD_MOCK_URL must be an http:// or https:// base URL such as "
+            "http://127.0.0.1:8081"
+        )
+    return url
+
+
+def _client(context: ProviderContext) -> MockProviderClient:
     return MockProviderClient(
-        url,
+        _base_url(context.config),
         http=context.http,
         timeout=context.timeout,
         api_key=context.config.get("API_KEY") or None,
@@ -52,11 +64,7 @@ def _currencies(config: Mapping[str, str]) -> tuple[str, ...]:
 
 @hookimpl
 def giftcard_provider_info(config: Mapping[str, str]) -> ProviderInfo:
-    if not config.get("URL"):
-        raise ConfigurationError(
-            "GIFTCARD_MOCK_URL is not set: the mock provider's base URL, "
-            "e.g. http://127.0.0.1:8081 (start one with `giftcard-connect-mock`)"
-        )
+    _base_url(config)
     return ProviderInfo(
         name="mock",
         currencies=_currencies(config),

@@ -36,6 +36,12 @@ def test_hook_giftcard_provider_info_requires_url():
         plugin.giftcard_provider_info(config={})
 
 
+@pytest.mark.parametrize("url", ["127.0.0.1:8081", "ftp://mock.example", "http://", "http://h/?x=1"])
+def test_hook_giftcard_provider_info_refuses_a_url_that_is_no_base_url(url):
+    with pytest.raises(ConfigurationError, match="GIFTCARD_MOCK_URL must be an http"):
+        plugin.giftcard_provider_info(config={"URL": url})
+
+
 def test_hook_giftcard_balance(live, make_context):
     balance = plugin.giftcard_balance(
         card=GiftCard("Valid-1500-EUR"), context=make_context(live.url)

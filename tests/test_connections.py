@@ -1,5 +1,6 @@
 """Outbound connections: pools are sized, the environment is read once and honoured."""
 
+import os
 import sys
 
 import certifi
@@ -78,6 +79,30 @@ def test_pooled_session_sizes_its_pools(tmp_path):
     session = pooled_session({"HOME": str(tmp_path)})
     for prefix in ("http://", "https://"):
         assert session.get_adapter(prefix + "example.com")._pool_maxsize == POOL_SIZE
+
+
+@pytest.mark.parametrize("kind", ["bundle file", "certificate directory", "no such path"])
+def test_the_sessions_adapter_asks_the_file_system_about_its_ca_path_once(
+    tmp_path, monkeypatch, kind
+):
+    ca_path = {"bundle file": tmp_path / "ca.pem", "certificate directory": tmp_path,
+               "no such path": tmp_path / "missing.pem"}[kind]
+    if kind == "bundle file":
+        ca_path.write_text("")
+    session = pooled_session({"HOME": str(tmp_path), "REQUESTS_CA_BUNDLE": str(ca_path)})
+    adapter = session.get_adapter("https://provider.example.test")
+    request = requests.Request("GET", "https://provider.example.test/v1/balance").prepare()
+    expected = requests.adapters.HTTPAdapter().build_connection_pool_key_attributes(
+        request, str(ca_path))
+    looked_up = []
+    real_isdir = os.path.isdir
+    monkeypatch.setattr(os.path, "isdir", lambda p: looked_up.append(p) or real_isdir(p))
+    answers = [adapter.build_connection_pool_key_attributes(request, str(ca_path))
+               for _ in range(3)]
+    assert answers == [expected] * 3  # what requests itself decides, pool key included
+    assert looked_up == [str(ca_path)]
+    assert adapter.build_connection_pool_key_attributes(request, False) == (
+        requests.adapters.HTTPAdapter().build_connection_pool_key_attributes(request, False))
 
 
 def test_commercetools_pools_verify_against_the_bundle_the_environment_names(tmp_path):

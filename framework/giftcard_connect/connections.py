@@ -50,6 +50,33 @@ def ca_bundle(environ: Mapping[str, str]) -> str | None:
     return next((environ[name] for name in CA_BUNDLE_VARIABLES if environ.get(name)), None)
 
 
+class SteadyCaAdapter(HTTPAdapter):
+    """An ``HTTPAdapter`` that asks the file system once whether a CA path is a bundle
+    file or a directory of certificates: requests asks on every call whose ``verify`` is
+    a path (a ``stat`` per call), and the path does not change while the processor runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._ca_locations: dict[str, dict[str, str]] = {}
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        if not isinstance(verify, str):
+            return super().build_connection_pool_key_attributes(request, verify, cert)
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, True, cert
+        )
+        pool_kwargs.pop("ssl_context", None)  # one for the default bundle, if requests made it
+        pool_kwargs.update(self._ca_location(verify))
+        return host_params, pool_kwargs
+
+    def _ca_location(self, path: str) -> dict[str, str]:
+        location = self._ca_locations.get(path)
+        if location is None:
+            location = {"ca_cert_dir": path} if os.path.isdir(path) else {"ca_certs": path}
+            self._ca_locations[path] = location
+        return location
+
+
 def pooled_session(environ: Mapping[str, str] | None = None) -> requests.Session:
     """A session whose keep-alive connections are reused by every call of one process.
 
@@ -58,7 +85,7 @@ def pooled_session(environ: Mapping[str, str] | None = None) -> requests.Session
     """
     environ = os.environ if environ is None else environ
     session = requests.Session()
-    adapter = HTTPAdapter(pool_maxsize=POOL_SIZE)
+    adapter = SteadyCaAdapter(pool_maxsize=POOL_SIZE)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.trust_env = needs_per_call_environment(environ)

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from requests.structures import CaseInsensitiveDict
 from giftcard_connect import (
     Balance,
     Cancellation,
@@ -25,6 +24,7 @@ from giftcard_connect import (
     Redemption,
     VoidResult,
 )
+from requests.structures import CaseInsensitiveDict
 
 # Provider error code → gift card state. Codes not listed here are not declines.
 DECLINE_STATES = {

@@ -3,16 +3,21 @@ command, as README.md ("Try it without an account") says to run them."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
+import pytest
 import requests
 import voucherify_fixtures as fx
 from giftcard_connect_voucherify.fake import APP_ID, APP_TOKEN
+from giftcard_connect_voucherify.fake.__main__ import main as fake_main
 
 
 def clean_environment() -> dict[str, str]:
@@ -80,3 +85,64 @@ def test_the_fake_command_prints_its_settings_and_cards():
         process.send_signal(signal.SIGINT)
         output = process.communicate(timeout=15)[0]
     assert process.returncode == 0 and "Voucherify fake stopped" in output
+
+
+class InterruptedOutput(io.StringIO):
+    """The fake's standard output; Ctrl-C arrives once, while ``interrupt_at`` is written."""
+
+    def __init__(self, interrupt_at: str):
+        super().__init__()
+        self.interrupt_at = interrupt_at
+
+    def write(self, text: str) -> int:
+        if self.interrupt_at and self.interrupt_at in text:
+            self.interrupt_at = ""
+            raise KeyboardInterrupt
+        return super().write(text)
+
+
+def test_ctrl_c_while_the_fake_still_prints_its_cards_stops_it_cleanly():
+    output = InterruptedOutput(interrupt_at="VF-DEMO-2500")
+    with contextlib.redirect_stdout(output):
+        try:
+            fake_main(["--port", "0"])
+        except KeyboardInterrupt:
+            pytest.fail("Ctrl-C escaped the fake: it ended with a traceback")
+    assert output.getvalue().endswith("Voucherify fake stopped\n")
+    assert "VF-DEMO-5000" in output.getvalue() and "VF-DEMO-EMPTY" not in output.getvalue()
+
+
+def test_ctrl_c_landing_on_the_server_thread_still_stops_the_fake():
+    """A process-wide signal may be delivered to any thread; Python runs its handler only
+    when the main thread wakes up, so the fake's main thread must not sleep untimed."""
+    output = io.StringIO()
+    fallback = threading.Event()  # ends the wait if Ctrl-C is lost, so the test cannot hang
+    returned = threading.Event()
+    problems = []
+
+    def interrupt_on_the_server_thread():
+        try:
+            deadline = time.monotonic() + 30
+            while "VF-DEMO-EMPTY" not in output.getvalue() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            servers = [t for t in threading.enumerate() if t.name == "voucherify-fake"]
+            signal.pthread_kill(servers[0].ident, signal.SIGINT)
+            if not returned.wait(10):
+                problems.append("Ctrl-C was lost: the fake stopped only when told to")
+        except (IndexError, OSError) as exc:  # reported by the test below, never a hang
+            problems.append(repr(exc))
+        finally:
+            fallback.set()
+
+    interrupter = threading.Thread(target=interrupt_on_the_server_thread)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a new process
+    try:
+        interrupter.start()
+        with contextlib.redirect_stdout(output):
+            fake_main(["--port", "0"], stop=fallback)
+        returned.set()
+        interrupter.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert problems == []
+    assert output.getvalue().endswith("Voucherify fake stopped\n")

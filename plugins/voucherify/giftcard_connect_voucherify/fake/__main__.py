@@ -42,19 +42,24 @@ def main(argv: list[str] | None = None, stop: threading.Event | None = None) -> 
         fake.issue(cents, code=code, **fields)
     stop = stop or threading.Event()
     app = create_app(fake)
-    with BackgroundServer(app, options.host, options.port, name="voucherify-fake") as server:
-        print(f"Voucherify fake on {server.url} (in memory; Ctrl-C stops it)")
-        print("Point the processor at it (or put these lines in .env):")
-        for name, value in settings(server.url, options.currency).items():
-            print(f"  {name}={value}")
-        print(f"Test cards ({options.currency}):")
-        for code, cents, fields in CARDS:
-            note = ", ".join(f"{key}={value}" for key, value in fields.items())
-            print(f"  {code:18} {cents / 100:8.2f}  {note}".rstrip(), flush=True)
-        try:
-            stop.wait()
-        except KeyboardInterrupt:
-            print("Voucherify fake stopped")
+    # Ctrl-C stops it cleanly at any moment, also while the cards are still being printed.
+    # The wait is timed: the signal may land on the server's thread, and only a main
+    # thread that wakes up runs Python's handler (an untimed wait could sleep forever).
+    try:
+        with BackgroundServer(app, options.host, options.port, name="voucherify-fake") as server:
+            print(f"Voucherify fake on {server.url} (in memory; Ctrl-C stops it)")
+            print("Point the processor at it (or put these lines in .env):")
+            for name, value in settings(server.url, options.currency).items():
+                print(f"  {name}={value}")
+            print(f"Test cards ({options.currency}):")
+            for code, cents, fields in CARDS:
+                note = ", ".join(f"{key}={value}" for key, value in fields.items())
+                print(f"  {code:18} {cents / 100:8.2f}  {note}".rstrip(), flush=True)
+            while not stop.wait(0.5):
+                pass
+    except KeyboardInterrupt:
+        pass
+    print("Voucherify fake stopped", flush=True)
 
 
 if __name__ == "__main__":

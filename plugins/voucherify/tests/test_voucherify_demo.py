@@ -66,9 +66,19 @@ def test_the_demo_pays_with_a_voucherify_card(tmp_path, voucherify):
     assert code not in output and APP_TOKEN in (tmp_path / ".env").read_text()
 
 
+# `python -m giftcard_connect_voucherify.fake` as a terminal starts it, Ctrl-C included:
+# a test run started with SIGINT ignored (a background job of a non-interactive shell
+# is) would pass the ignoring on, and Python then never turns Ctrl-C into an interrupt.
+FAKE_FROM_A_TERMINAL = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'giftcard_connect_voucherify.fake'; "
+    "runpy.run_module('giftcard_connect_voucherify.fake', run_name='__main__', alter_sys=True)"
+)
+
+
 def test_the_fake_command_prints_its_settings_and_cards():
     process = subprocess.Popen(
-        [sys.executable, "-m", "giftcard_connect_voucherify.fake", "--port", "0"],
+        [sys.executable, "-c", FAKE_FROM_A_TERMINAL, "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_environment(),
     )
     try:

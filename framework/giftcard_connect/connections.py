@@ -50,6 +50,11 @@ def ca_bundle(environ: Mapping[str, str]) -> str | None:
     return next((environ[name] for name in CA_BUNDLE_VARIABLES if environ.get(name)), None)
 
 
+def ca_location(path: str) -> dict[str, str]:
+    """urllib3's option for a CA path: a directory of certificates or a bundle file."""
+    return {"ca_cert_dir": path} if os.path.isdir(path) else {"ca_certs": path}
+
+
 class SteadyCaAdapter(HTTPAdapter):
     """An ``HTTPAdapter`` that asks the file system once whether a CA path is a bundle
     file or a directory of certificates: requests asks on every call whose ``verify`` is
@@ -72,8 +77,7 @@ class SteadyCaAdapter(HTTPAdapter):
     def _ca_location(self, path: str) -> dict[str, str]:
         location = self._ca_locations.get(path)
         if location is None:
-            location = {"ca_cert_dir": path} if os.path.isdir(path) else {"ca_certs": path}
-            self._ca_locations[path] = location
+            location = self._ca_locations[path] = ca_location(path)
         return location
 
 
@@ -179,8 +183,7 @@ def commercetools_pools(
     environment's CA bundle (else certifi's, as requests does), through the
     environment's proxies (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``)."""
     environ = os.environ if environ is None else environ
-    bundle = ca_bundle(environ) or certifi.where()
-    location = {"ca_cert_dir": bundle} if os.path.isdir(bundle) else {"ca_certs": bundle}
+    location = ca_location(ca_bundle(environ) or certifi.where())
     options = dict(num_pools=10, maxsize=POOL_SIZE, cert_reqs="CERT_REQUIRED", **location)
     proxies = environment_proxies(environ)
     if set(proxies) - {"no"}:

@@ -1,7 +1,10 @@
 """Outbound connections: pools are sized, the environment is read once and honoured."""
 
+import json
 import os
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import certifi
 import pytest
@@ -11,6 +14,7 @@ import urllib3
 
 from giftcard_connect.connections import (
     POOL_SIZE,
+    OriginPools,
     ProxyRoutes,
     bypasses_proxy,
     commercetools_pools,
@@ -82,7 +86,7 @@ def test_pooled_session_sizes_its_pools(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["bundle file", "certificate directory", "no such path"])
-def test_the_sessions_adapter_asks_the_file_system_about_its_ca_path_once(
+def test_the_sessions_adapter_finds_a_pool_once_per_origin_as_requests_would(
     tmp_path, monkeypatch, kind
 ):
     ca_path = {"bundle file": tmp_path / "ca.pem", "certificate directory": tmp_path,
@@ -91,31 +95,66 @@ def test_the_sessions_adapter_asks_the_file_system_about_its_ca_path_once(
         ca_path.write_text("")
     session = pooled_session({"HOME": str(tmp_path), "REQUESTS_CA_BUNDLE": str(ca_path)})
     adapter = session.get_adapter("https://provider.example.test")
-    request = requests.Request("GET", "https://provider.example.test/v1/balance").prepare()
-    expected = requests.adapters.HTTPAdapter().build_connection_pool_key_attributes(
-        request, str(ca_path))
+    balance = requests.Request("GET", "https://provider.example.test/v1/balance").prepare()
+    redeem = requests.Request("POST", "https://provider.example.test/v1/redeem?x=1").prepare()
     looked_up = []
     real_isdir = os.path.isdir
     monkeypatch.setattr(os.path, "isdir", lambda p: looked_up.append(p) or real_isdir(p))
-    answers = [adapter.build_connection_pool_key_attributes(request, str(ca_path))
-               for _ in range(3)]
-    assert answers == [expected] * 3  # what requests itself decides, pool key included
-    assert looked_up == [str(ca_path)]
-    assert adapter.build_connection_pool_key_attributes(request, False) == (
-        requests.adapters.HTTPAdapter().build_connection_pool_key_attributes(request, False))
+
+    pools = [adapter.get_connection_with_tls_context(request, str(ca_path))
+             for request in (balance, redeem, balance)]
+    assert pools[0] is pools[1] is pools[2]
+    assert looked_up == [str(ca_path)]  # the CA path is decided once, with the pool
+    expected = requests.adapters.HTTPAdapter().get_connection_with_tls_context(
+        balance, str(ca_path))
+    assert (pools[0].host, pools[0].port, pools[0].ca_certs, pools[0].ca_cert_dir,
+            pools[0].cert_reqs) == (expected.host, expected.port, expected.ca_certs,
+                                    expected.ca_cert_dir, expected.cert_reqs)
+    unverified = adapter.get_connection_with_tls_context(balance, False)
+    assert unverified is not pools[0] and unverified.cert_reqs == "CERT_NONE"
+    other = requests.Request("GET", "https://other.example.test/v1/balance").prepare()
+    assert adapter.get_connection_with_tls_context(other, str(ca_path)).host == (
+        "other.example.test")
+    assert adapter.request_url(redeem, {}) == "/v1/redeem?x=1"
+
+    adapter.close()  # closes the pools: the next call gets a new one
+    assert adapter.get_connection_with_tls_context(balance, str(ca_path)) is not pools[0]
+
+
+def test_the_sessions_adapter_leaves_proxied_calls_to_requests(tmp_path):
+    adapter = pooled_session({"HOME": str(tmp_path)}).get_adapter("http://provider.test")
+    request = requests.Request("GET", "http://provider.example.test/v1/balance").prepare()
+    proxies = {"http": "http://proxy.internal:3128"}
+    pool = adapter.get_connection_with_tls_context(request, True, proxies)
+    assert (pool.host, pool.port) == ("proxy.internal", 3128)  # plain http: to the proxy
+    assert adapter.request_url(request, proxies) == "http://provider.example.test/v1/balance"
+    direct = adapter.get_connection_with_tls_context(request, True, {"https": proxies["http"]})
+    assert (direct.host, direct.port) == ("provider.example.test", 80)
+
+
+def test_the_provider_session_keeps_one_connection_per_origin(echo_servers, tmp_path):
+    first, second = echo_servers
+    session = pooled_session({"HOME": str(tmp_path)})
+    answers = [session.get(url, timeout=5).json() for url in
+               (f"{first}/v1/balance?code=masked", f"{first}/v1/redeem", f"{second}/v1/void")]
+    assert [a["server"] for a in answers] == ["first", "first", "second"]
+    assert answers[0]["target"] == "/v1/balance?code=masked"
+    assert answers[0]["client_port"] == answers[1]["client_port"]
 
 
 def test_commercetools_pools_verify_against_the_bundle_the_environment_names(tmp_path):
-    pools = commercetools_pools({"REQUESTS_CA_BUNDLE": "/requests.pem", "CURL_CA_BUNDLE": "/c"})
-    assert isinstance(pools, urllib3.PoolManager) and not isinstance(pools, ProxyRoutes)
-    options = pools.connection_pool_kw
+    def pool_options(environ):
+        pools = commercetools_pools(environ)
+        assert isinstance(pools, OriginPools)
+        return pools.manager.connection_pool_kw
+
+    options = pool_options({"REQUESTS_CA_BUNDLE": "/requests.pem", "CURL_CA_BUNDLE": "/c"})
     assert (options["ca_certs"], options["cert_reqs"]) == ("/requests.pem", "CERT_REQUIRED")
     assert options["maxsize"] == POOL_SIZE
 
-    assert commercetools_pools({}).connection_pool_kw["ca_certs"] == certifi.where()
-    openssl = commercetools_pools({"SSL_CERT_FILE": "/openssl.pem"}).connection_pool_kw
-    assert openssl["ca_certs"] == "/openssl.pem"
-    directory = commercetools_pools({"REQUESTS_CA_BUNDLE": str(tmp_path)}).connection_pool_kw
+    assert pool_options({})["ca_certs"] == certifi.where()
+    assert pool_options({"SSL_CERT_FILE": "/openssl.pem"})["ca_certs"] == "/openssl.pem"
+    directory = pool_options({"REQUESTS_CA_BUNDLE": str(tmp_path)})
     assert directory["ca_cert_dir"] == str(tmp_path) and "ca_certs" not in directory
 
 
@@ -177,3 +216,58 @@ def test_environment_proxies_read_like_urllib():
 )
 def test_no_proxy_rules(host, port, no_proxy, bypassed):
     assert bypasses_proxy(host, port, no_proxy) is bypassed
+
+
+class EchoHandler(BaseHTTPRequestHandler):
+    """Answers, on a kept-alive connection, which server it is, the request target as
+    it arrived and the caller's port (one port per TCP connection)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = json.dumps({"server": self.server.name, "target": self.path,
+                           "client_port": self.client_address[1]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def echo_servers():
+    servers = []
+    for name in ("first", "second"):
+        server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
+        server.name = name
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        servers.append(server)
+    yield [f"http://127.0.0.1:{server.server_port}" for server in servers]
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_origin_pools_keep_one_connection_per_origin_and_send_the_target_as_given(echo_servers):
+    first, second = echo_servers
+    pools = OriginPools(maxsize=2)
+
+    def get(url):
+        answer = pools.urlopen("GET", url, retries=False, redirect=False)
+        assert answer.status == 200
+        return json.loads(answer.data)
+
+    carts = get(f"{first}/demo/carts/c-1?expand=paymentInfo.payments%5B%2A%5D&where=a%3D1")
+    assert carts["target"] == "/demo/carts/c-1?expand=paymentInfo.payments%5B%2A%5D&where=a%3D1"
+    again = get(f"{first}/demo/payments")
+    other = get(f"{second}/oauth/token")
+    assert (carts["server"], again["server"], other["server"]) == ("first", "first", "second")
+    assert again["client_port"] == carts["client_port"]  # the connection was kept
+    assert get(second)["target"] == "/"
+
+    pools.clear()  # closes every connection; the next call opens a new one
+    after = get(f"{first}/demo/payments")
+    assert after["server"] == "first" and after["client_port"] != carts["client_port"]

@@ -48,7 +48,7 @@ FORM_TYPE = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class Pools(Protocol):
-    """What the transport needs of urllib3's PoolManager (or of ``ProxyRoutes``)."""
+    """What the transport needs of its pools: ``OriginPools`` or ``ProxyRoutes``."""
 
     def urlopen(self, method: str, url: str, **kwargs: Any) -> urllib3.BaseHTTPResponse: ...
 

@@ -26,8 +26,8 @@ VARIANTS = ["balance (session seen)", "balance (new session)", "redeem (session 
 def result() -> dict:
     finished = subprocess.run(
         [sys.executable, str(HERE / "run.py"), "--duration", "2", "--concurrency", "4",
-         "--probe-requests", "5", "--probe-latency", "100", "--max-balance-rate", "500",
-         "--max-redeem-rate", "200", "--json"],
+         "--probe-requests", "5", "--probe-latency", "100", "--max-balance-rate", "1500",
+         "--max-redeem-rate", "300", "--json"],
         capture_output=True, text=True, timeout=600,
     )
     assert finished.returncode == 0, finished.stdout + finished.stderr

@@ -208,14 +208,24 @@ def test_same_merchant_reference_concurrently_refunds_once(
 def test_concurrent_refunds_without_reference_never_exceed_the_charge(
     processor, checkout, merchant, merchant_token, mock_provider, books
 ):
-    """Ten different refunds of 1000 race for a 3000 charge: exactly three get through."""
+    """Ten different refunds of 1000 race for a 3000 charge: exactly three get through.
+
+    Six updates land on the payment while the others re-read it, so one refund can lose
+    every one of its re-reads; it is then answered 409 ConcurrentModification before
+    anything was sent to the provider, and Checkout asks again, as here."""
     payment_id = charged(processor.url, checkout)
 
-    results = run_concurrently(
-        10,
-        lambda _: intent(processor.url, merchant_token, payment_id, "refundPayment",
-                         amount=eur(1000)),
-    )
+    def refund_as_checkout_would(_):
+        for _attempt in range(5):
+            response = intent(processor.url, merchant_token, payment_id, "refundPayment",
+                              amount=eur(1000))
+            if response.status_code != 409:
+                return response
+            assert response.json()["errors"][0]["code"] == "ConcurrentModification"
+            assert response.headers["Retry-After"] == "1"
+        return response
+
+    results = run_concurrently(10, refund_as_checkout_would)
 
     outcomes = []
     for result in results:

@@ -1,8 +1,9 @@
 """The transport over real loopback sockets: the failures the scripted pools stand in for.
 
 A tiny scripted HTTP server (the standard library's, one behaviour per request) shows
-that a real read timeout, a dropped connection and a refused port reach the retry loop
-as the urllib3 exceptions the other tests raise, that connections are kept alive, and
+that a real read timeout, a dropped connection (fresh or kept) and a refused port reach
+the retry loop as the urllib3 exceptions the other tests raise, that nothing is sent again
+behind the loop's back, that connections are kept alive, and
 that a proxy named in the environment is used (or bypassed through NO_PROXY).
 """
 
@@ -27,6 +28,8 @@ class ScriptedHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         headers = {name.lower(): value for name, value in self.headers.items()}
         self.server.seen.append((self.requestline, headers))
+        length = int(self.headers.get("Content-Length") or 0)
+        self.server.bodies.append(self.rfile.read(length) if length else None)
         behaviour = self.server.behaviours.pop(0) if self.server.behaviours else "answer"
         if behaviour == "drop":  # read the request, close without a word
             self.close_connection = True
@@ -41,6 +44,8 @@ class ScriptedHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
 
+    do_POST = do_GET
+
     def log_message(self, format, *args):
         """Quiet: the test reads ``seen`` instead."""
 
@@ -49,7 +54,7 @@ class ScriptedHandler(BaseHTTPRequestHandler):
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), ScriptedHandler)
     httpd.daemon_threads = True
-    httpd.behaviours, httpd.seen, httpd.connections = [], [], 0
+    httpd.behaviours, httpd.seen, httpd.bodies, httpd.connections = [], [], [], 0
     httpd.released = threading.Event()
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -98,6 +103,29 @@ def test_a_dropped_connection_on_a_call_that_must_not_replay_is_reported(server)
 
     assert caught.value.status_code is None and "ProtocolError" in caught.value.message
     assert len(server.seen) == 1
+
+
+@pytest.mark.parametrize("retry", [False, True])
+def test_an_update_lost_on_a_kept_connection_is_never_sent_again_unseen(server, retry):
+    """The server reads the second update on the kept connection, then closes it without
+    answering: it may have applied it. The transport must not send it again unseen, as
+    some HTTP clients do on a reused connection; a resend is the retry loop's own, and
+    the answer says so (``replayed``, which the payment updates rely on)."""
+    server.behaviours = ["answer", "drop", "answer"]
+    sender = transport()
+    url = f"{server.url}/demo/payments/p-1"
+    sender.send("POST", url, retry=retry, json_body={"version": 1})
+
+    if retry:
+        response = sender.send("POST", url, retry=retry, json_body={"version": 2})
+        assert (response.status_code, response.replayed) == (200, True)
+        assert server.bodies == [b'{"version": 1}', b'{"version": 2}', b'{"version": 2}']
+        assert server.connections == 2
+    else:
+        with pytest.raises(CommercetoolsError) as caught:
+            sender.send("POST", url, retry=retry, json_body={"version": 2})
+        assert caught.value.status_code is None and "ProtocolError" in caught.value.message
+        assert server.bodies == [b'{"version": 1}', b'{"version": 2}']
 
 
 def test_a_refused_connection_is_retried_then_reported(server):

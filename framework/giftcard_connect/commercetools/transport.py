@@ -8,7 +8,9 @@ here, and each answer is read whole before its connection goes back to the pool.
 Retries are an explicit loop rather than urllib3's ``Retry``: the caller decides per call
 whether a replay is safe (``retry``), a long ``Retry-After`` fails fast, and each retry is
 logged with the correlation id. urllib3 itself neither retries nor follows redirects
-(``retries=False``), so every failure reaches the loop as urllib3's own exception.
+(``retries=False``), so every failure reaches the loop as urllib3's own exception. An
+HTTP client that sends a request again by itself when a kept connection drops (libcurl
+does) would hide from the loop that a POST may have been applied twice.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""Shared fixtures: a real emulator and mock provider on loopback, and processors for them."""
+"""Shared fixtures: a real emulator and mock provider on loopback, and processors for them;
+a scripted HTTP server for the network failures real services do not produce on demand."""
 
 from __future__ import annotations
 
 import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -168,3 +171,53 @@ def all_logs(caplog):
     """Every log record of the test, at every level, for secret-leak assertions."""
     caplog.set_level(logging.DEBUG)
     return caplog
+
+
+class ScriptedHandler(BaseHTTPRequestHandler):
+    """Answers each request as the server's next ``behaviours`` entry says: ``answer``
+    (the default), ``drop`` or ``hang``; records request lines, headers and bodies."""
+
+    protocol_version = "HTTP/1.1"  # keeps connections alive, as commercetools does
+
+    def setup(self):
+        super().setup()
+        self.server.connections += 1
+
+    def do_GET(self):
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self.server.seen.append((self.requestline, headers))
+        length = int(self.headers.get("Content-Length") or 0)
+        self.server.bodies.append(self.rfile.read(length) if length else None)
+        behaviour = self.server.behaviours.pop(0) if self.server.behaviours else "answer"
+        if behaviour == "drop":  # read the request, close without a word
+            self.close_connection = True
+        elif behaviour == "hang":  # never answer within the client's read timeout
+            self.server.released.wait(10)
+            self.close_connection = True
+        else:
+            body = b'{"ok": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, format, *args):
+        """Quiet: the test reads ``seen`` instead."""
+
+
+@pytest.fixture
+def scripted_server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), ScriptedHandler)
+    httpd.daemon_threads = True
+    httpd.behaviours, httpd.seen, httpd.bodies, httpd.connections = [], [], [], 0
+    httpd.released = threading.Event()
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield httpd
+    httpd.released.set()
+    httpd.shutdown()
+    httpd.server_close()

@@ -273,40 +273,15 @@ def test_origin_pools_keep_one_connection_per_origin_and_send_the_target_as_give
     assert after["server"] == "first" and after["client_port"] != carts["client_port"]
 
 
-class AnswersOnceThenDropsHandler(BaseHTTPRequestHandler):
-    """Answers the first request of a connection; reads the next one whole, then closes
-    the connection without answering (a server that may have applied it)."""
-
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self):
-        self.server.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
-        if len(self.server.bodies) > 1:
-            self.close_connection = True
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args):
-        pass
-
-
-def test_the_provider_session_never_sends_a_redemption_again_unseen(tmp_path):
+def test_the_provider_session_never_sends_a_redemption_again_unseen(scripted_server, tmp_path):
     """A redemption lost on a kept connection reaches the plugin as a connection error,
     sent once: some HTTP clients send it again on a new connection by themselves, and the
     plugin would take the second answer for the only one."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), AnswersOnceThenDropsHandler)
-    server.bodies = []
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/v1/redemptions"
+    scripted_server.behaviours = ["answer", "drop", "answer"]
+    url = f"{scripted_server.url}/v1/redemptions"
     session = pooled_session({"HOME": str(tmp_path)})
-    try:
-        assert session.post(url, data=b'{"reference": "r-1"}', timeout=5).status_code == 200
-        with pytest.raises(requests.ConnectionError):
-            session.post(url, data=b'{"reference": "r-2"}', timeout=5)
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert server.bodies == [b'{"reference": "r-1"}', b'{"reference": "r-2"}']
+
+    assert session.post(url, data=b'{"reference": "r-1"}', timeout=5).status_code == 200
+    with pytest.raises(requests.ConnectionError):
+        session.post(url, data=b'{"reference": "r-2"}', timeout=5)
+    assert scripted_server.bodies == [b'{"reference": "r-1"}', b'{"reference": "r-2"}']

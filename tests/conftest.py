@@ -183,7 +183,7 @@ class ScriptedHandler(BaseHTTPRequestHandler):
         super().setup()
         self.server.connections += 1
 
-    def do_GET(self):
+    def _answer_as_scripted(self):
         headers = {name.lower(): value for name, value in self.headers.items()}
         self.server.seen.append((self.requestline, headers))
         length = int(self.headers.get("Content-Length") or 0)
@@ -202,7 +202,7 @@ class ScriptedHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
 
-    do_POST = do_GET
+    do_GET = do_POST = _answer_as_scripted
 
     def log_message(self, format, *args):
         """Quiet: the test reads ``seen`` instead."""
